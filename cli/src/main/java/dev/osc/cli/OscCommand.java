@@ -1,0 +1,44 @@
+package dev.osc.cli;
+
+import dev.osc.engine.OscException;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code osc} command. */
+@Command(name = "osc", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Online schema change for MySQL and MariaDB: change a table without blocking it.",
+        subcommands = {RunCommand.class, SandboxCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {ExitCodes.HELP})
+public final class OscCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code, without exiting (tests call this). */
+    public static int execute(String... args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        CommandLine cl = new CommandLine(new OscCommand());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof OscException oe) {
+                commandLine.getErr().println("osc: " + oe.getMessage());
+                return oe.kind().exitCode();
+            }
+            commandLine.getErr().println("osc: unexpected failure: " + ex);
+            ex.printStackTrace(commandLine.getErr());
+            return ExitCodes.FAILED;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.osc.cli;
+
+import dev.osc.engine.MigrationResult;
+
+import java.io.PrintWriter;
+
+/** The closing lines of a finished migration. */
+final class Summary {
+    private Summary() {
+    }
+
+    static void print(PrintWriter out, MigrationResult r) {
+        out.printf("Done: %s.%s has the new schema.%n", r.plan().source().database(), r.plan().source().name());
+        out.printf("  rows copied       %,d in %.1f s%n", r.rowsCopied(), r.copyTime().toMillis() / 1000.0);
+        out.printf("  changes applied   %,d%n", r.changesApplied());
+        out.printf("  checksum          %,d rows equal (%d round%s, %d range%s repaired)%n", r.rowsChecked(),
+                r.checksumRounds(), r.checksumRounds() == 1 ? "" : "s", r.rangesRepaired(), r.rangesRepaired() == 1 ? "" : "s");
+        out.printf("  cut-over          writes held %d ms (attempt %d)%n", r.lockMillis(), r.cutOverAttempts());
+        out.printf("  total             %.1f s%n", r.total().toMillis() / 1000.0);
+        out.printf("  old table kept as %s%n", r.plan().names().old());
+        out.flush();
+    }
+}

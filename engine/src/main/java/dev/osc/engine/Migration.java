@@ -1,0 +1,488 @@
+package dev.osc.engine;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.osc.engine.alter.AlterParser;
+import dev.osc.engine.alter.AlterSpec;
+import dev.osc.engine.alter.ColumnMapping;
+import dev.osc.engine.check.CheckContext;
+import dev.osc.engine.check.Preflight;
+import dev.osc.engine.checksum.Checksummer;
+import dev.osc.engine.copy.CopyStatements;
+import dev.osc.engine.copy.KeyRange;
+import dev.osc.engine.copy.RowCopier;
+import dev.osc.engine.copy.Watermark;
+import dev.osc.engine.cutover.CutOver;
+import dev.osc.engine.cutover.TableNames;
+import dev.osc.engine.db.BinlogPosition;
+import dev.osc.engine.db.Connections;
+import dev.osc.engine.db.Queries;
+import dev.osc.engine.db.ServerInfo;
+import dev.osc.engine.db.Sql;
+import dev.osc.engine.inspect.Inspector;
+import dev.osc.engine.inspect.TableInfo;
+import dev.osc.engine.key.PrimaryKey;
+import dev.osc.engine.key.RowKey;
+import dev.osc.engine.repl.BinlogStreamer;
+import dev.osc.engine.repl.ChangeApplier;
+import dev.osc.engine.repl.ChangeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one online schema change from preflight to swap. It is the only writer of the shadow table:
+ * one loop alternates between re-applying changed rows (up to the copy's watermark) and copying
+ * the next chunk, so the two never race on a key.
+ *
+ * <p>Talks to the primary only. Until the swap it changes nothing but its own shadow table, and on
+ * every failure it drops that table and leaves the original as it was.
+ */
+public final class Migration {
+    private static final Logger log = LoggerFactory.getLogger(Migration.class);
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
+    private static final int CHECKSUM_CHUNK_ROWS = 10_000;
+    private static final int CHECKSUM_THREADS = 2;
+
+    private final MigrationConfig config;
+    private final MigrationListener listener;
+    private volatile boolean cancelled;
+    private volatile Phase phase = Phase.PREFLIGHT;
+
+    public Migration(MigrationConfig config, MigrationListener listener) {
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /** Asks a running migration to stop; it drops its shadow table and leaves the original as it was. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Works out the plan and changes nothing. */
+    public MigrationResult dryRun() {
+        long start = System.nanoTime();
+        try (Connection c = Connections.open(config.connection())) {
+            Plan plan = plan(c);
+            return new MigrationResult(plan, false, 0, 0, Duration.ZERO, Duration.ofNanos(System.nanoTime() - start),
+                    0, 0, 0, 0, 0, 0);
+        } catch (SQLException e) {
+            throw OscException.server("lost the connection to " + config.connection().describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Plan plan(Connection c) throws SQLException {
+        enter(Phase.PREFLIGHT, "checking " + config.database() + "." + config.table());
+        AlterSpec spec = AlterParser.parse(config.alter(), config.database(), config.table());
+        ServerInfo server = ServerInfo.read(c);
+        Inspector inspector = new Inspector(c);
+        Optional<TableInfo> table = inspector.table(config.database(), config.table());
+        TableNames names = TableNames.of(table.map(TableInfo::name).orElse(config.table()), LocalDateTime.now());
+        Preflight.standard().run(new CheckContext(c, server, inspector, config.database(), config.table(), table, names));
+        TableInfo source = table.orElseThrow();
+        String tmp = Sql.quote(config.database(), names.shadow());
+        ColumnMapping mapping;
+        try {
+            Queries.exec(c, "CREATE TEMPORARY TABLE " + tmp + " LIKE " + Sql.quote(config.database(), source.name()));
+            try {
+                alterShadow(c, tmp, spec);
+                mapping = ColumnMapping.build(source, inspector.temporaryTable(config.database(), names.shadow()), spec);
+            } finally {
+                Queries.exec(c, "DROP TEMPORARY TABLE IF EXISTS " + tmp);
+            }
+        } catch (SQLException e) {
+            throw OscException.server("could not try the ALTER on a temporary copy of the table: " + e.getMessage(), e);
+        }
+        String shadow = Sql.quote(config.database(), names.shadow());
+        String src = Sql.quote(config.database(), source.name());
+        List<String> statements = List.of(
+                "CREATE TABLE " + shadow + " LIKE " + src,
+                "ALTER TABLE " + shadow + " " + spec.clauses(),
+                "-- follow the binary log for changes to " + src,
+                "INSERT INTO " + shadow + " (...) SELECT ... FROM " + src + " WHERE <key range> LOCK IN SHARE MODE  -- per chunk",
+                "-- checksum both tables chunk by chunk; repair and re-check differences",
+                "LOCK TABLES " + src + " WRITE, " + Sql.quote(config.database(), names.old()) + " WRITE, " + shadow
+                        + " WRITE  -- session A, waits at most " + config.cutOverLockWait().toMillis() + " ms",
+                "RENAME TABLE " + src + " TO " + Sql.quote(config.database(), names.old()) + ", " + shadow + " TO " + src
+                        + "  -- session B");
+        return new Plan(source, spec, names, mapping, statements);
+    }
+
+    /** Applies the user's clauses to a table of osc's; a server error here is the user's ALTER failing. */
+    private static void alterShadow(Connection c, String quotedShadow, AlterSpec spec) {
+        try {
+            Queries.exec(c, "ALTER TABLE " + quotedShadow + " " + spec.clauses());
+        } catch (SQLException e) {
+            throw OscException.badInput("the server refuses the ALTER: " + e.getMessage()
+                    + " (error " + e.getErrorCode() + "). Fix --alter; nothing was changed");
+        }
+    }
+
+    /** Runs the migration for real. */
+    public MigrationResult execute() {
+        long start = System.nanoTime();
+        Connection main = Connections.open(config.connection());
+        try {
+            Plan plan = plan(main);
+            String lockName = lockName();
+            if (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1) {
+                throw new OscException(OscException.Kind.FAILED, "another osc run is migrating " + config.database() + "."
+                        + config.table() + " right now; nothing was changed. Wait for it to finish");
+            }
+            try {
+                return new Run(plan, main, start).run();
+            } finally {
+                Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
+            }
+        } catch (SQLException e) {
+            throw OscException.server("lost the connection to " + config.connection().describe() + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                main.close();
+            } catch (SQLException e) {
+                log.debug("closing", e);
+            }
+        }
+    }
+
+    /** GET_LOCK names are limited to 64 characters; hash long table names. */
+    private String lockName() {
+        String name = "osc:" + config.database() + "." + config.table();
+        if (name.length() <= 64) {
+            return name;
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return "osc:" + HexFormat.of().formatHex(d, 0, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void enter(Phase p, String detail) {
+        phase = p;
+        log.info("phase {}: {}", p.label(), detail);
+        listener.phase(p, detail);
+    }
+
+    private void checkCancelled() {
+        if (cancelled) {
+            throw new OscException(OscException.Kind.FAILED, "aborted on request");
+        }
+    }
+
+    /** The state of one execution; lives from shadow creation to swap or cleanup. */
+    private final class Run {
+        private final Plan plan;
+        private final Connection main;
+        private final long start;
+        private final TableNames names;
+        private final String database = config.database();
+        private final ChangeSet changes = new ChangeSet();
+        private BinlogStreamer streamer;
+        private HikariDataSource pool;
+        private RowCopier copier;
+        private ChangeApplier applier;
+        private Checksummer checksummer;
+        private Watermark watermark = Watermark.NONE;
+        private long rowsCopied;
+        private long changesApplied;
+        private BinlogPosition masterPosition;
+        private long lastProgress;
+        private boolean swapped;
+
+        Run(Plan plan, Connection main, long start) {
+            this.plan = plan;
+            this.main = main;
+            this.start = start;
+            this.names = plan.names();
+        }
+
+        MigrationResult run() throws SQLException {
+            try {
+                return migrate();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OscException(OscException.Kind.FAILED, "interrupted; the original table is intact", e);
+            } catch (OscException e) {
+                throw e;
+            } catch (Exception e) {
+                throw OscException.failed("the migration failed: " + e.getMessage() + "; the original table is intact", e);
+            } finally {
+                cleanUp();
+            }
+        }
+
+        private MigrationResult migrate() throws Exception {
+            enter(Phase.SETUP, "creating shadow table " + names.shadow());
+            String shadow = Sql.quote(database, names.shadow());
+            if (new Inspector(main).tableExists(database, names.shadow())) {
+                listener.notice("dropping " + names.shadow() + ", left behind by an earlier interrupted run");
+                Queries.exec(main, "DROP TABLE " + shadow);
+            }
+            Queries.exec(main, "CREATE TABLE " + shadow + " LIKE " + Sql.quote(database, plan.source().name()));
+            alterShadow(main, shadow, plan.alter());
+            TableInfo shadowInfo = new Inspector(main).table(database, names.shadow()).orElseThrow();
+            ColumnMapping mapping = ColumnMapping.build(plan.source(), shadowInfo, plan.alter());
+            PrimaryKey key = PrimaryKey.of(mapping);
+            CopyStatements statements = new CopyStatements(database, plan.source().name(), names.shadow(), mapping, key);
+            copier = new RowCopier(statements);
+            applier = new ChangeApplier(statements);
+            checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
+                    CHECKSUM_CHUNK_ROWS);
+
+            BinlogPosition from = ServerInfo.binlogPosition(main);
+            streamer = new BinlogStreamer(config.connection(), plan.source(), key, changes, config.binlogReconnectAttempts());
+            streamer.start(from);
+            masterPosition = from;
+            pool = Connections.pool(config.connection(), "work", CHECKSUM_THREADS + 2);
+
+            long copyStart = System.nanoTime();
+            copyRows();
+            Duration copyTime = Duration.ofNanos(System.nanoTime() - copyStart);
+
+            enter(Phase.CATCH_UP, changes.size() + " changes pending");
+            catchUp();
+
+            int[] checksum = checksum();
+
+            enter(Phase.CUT_OVER, "swapping " + plan.source().name() + " and " + names.shadow());
+            streamer.ignoreSourceDdl();
+            CutOver.Result cut = new CutOver(config.connection(), database, names, config.cutOverLockWait(),
+                    config.cutOverAttempts(), config.cutOverBackoff(), this::drainUnderLock, listener::notice).run();
+            swapped = true;
+            enter(Phase.DONE, plan.source().name() + " has the new schema; the old table is kept as " + names.old());
+            return new MigrationResult(plan, true, rowsCopied, changesApplied, copyTime,
+                    Duration.ofNanos(System.nanoTime() - start), checksum[0], checksummer.rowsChecked(), checksum[1],
+                    cut.attempts(), cut.lockMillis(), streamer.reconnects());
+        }
+
+        private void copyRows() throws Exception {
+            enter(Phase.COPY, "copying about " + plan.source().rowsEstimate() + " rows in primary-key chunks");
+            int chunkRows = config.initialChunkRows();
+            long targetNanos = config.chunkTime().toNanos();
+            RowKey lower = null;
+            try (Connection c = pool.getConnection()) {
+                while (true) {
+                    checkCancelled();
+                    streamer.checkHealthy();
+                    applyPending(c, 20);
+                    RowKey upper = copier.boundaryAfter(c, lower, chunkRows);
+                    long t0 = System.nanoTime();
+                    rowsCopied += copier.copy(c, new KeyRange(lower, upper));
+                    long took = Math.max(1, System.nanoTime() - t0);
+                    // Follow the time target, but change the size at most 2x per chunk so one slow
+                    // chunk (a lock wait, a cold page) does not collapse it.
+                    double factor = Math.max(0.5, Math.min(2.0, (double) targetNanos / took));
+                    chunkRows = (int) Math.max(10, Math.min(config.maxChunkRows(), chunkRows * factor));
+                    if (upper == null) {
+                        watermark = Watermark.ALL;
+                        break;
+                    }
+                    watermark = Watermark.upTo(upper);
+                    lower = upper;
+                    reportProgress(c, false);
+                }
+                reportProgress(c, true);
+            }
+        }
+
+        /** Applies up to {@code maxBatches} batches of pending changes. */
+        private void applyPending(Connection c, int maxBatches) throws SQLException {
+            for (int i = 0; i < maxBatches; i++) {
+                List<RowKey> keys = changes.drain(config.applyBatchKeys());
+                if (keys.isEmpty()) {
+                    return;
+                }
+                applier.apply(c, keys, watermark, true);
+                changesApplied += keys.size();
+            }
+        }
+
+        private void catchUp() throws Exception {
+            try (Connection c = pool.getConnection()) {
+                long deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
+                while (true) {
+                    checkCancelled();
+                    BinlogPosition target = ServerInfo.binlogPosition(c);
+                    streamer.awaitPosition(target, CATCH_UP_WAIT);
+                    applyPending(c, Integer.MAX_VALUE);
+                    reportProgress(c, false);
+                    if (changes.size() < config.applyBatchKeys() || System.nanoTime() > deadline) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Returns {rounds, ranges repaired}. */
+        private int[] checksum() throws Exception {
+            int repaired = 0;
+            for (int round = 1; round <= config.checksumRounds(); round++) {
+                enter(Phase.CHECKSUM, "round " + round + ": comparing " + plan.source().name() + " and " + names.shadow());
+                List<Checksummer.Difference> diffs = checksumRound();
+                if (diffs.isEmpty()) {
+                    return new int[] {round, repaired};
+                }
+                listener.notice("checksum round " + round + " found " + diffs.size() + " differing key range(s), e.g. "
+                        + diffs.get(0).range() + " (source " + diffs.get(0).sourceRows() + " rows, shadow "
+                        + diffs.get(0).shadowRows() + "); re-copying them");
+                if (round == config.checksumRounds()) {
+                    throw new OscException(OscException.Kind.FAILED, "the tables still differ after " + round
+                            + " checksum rounds (e.g. key range " + diffs.get(0).range() + "); osc will not swap"
+                            + " tables that differ. The original table is intact");
+                }
+                try (Connection c = pool.getConnection()) {
+                    for (Checksummer.Difference d : diffs) {
+                        applyPending(c, Integer.MAX_VALUE);
+                        copier.recopy(c, d.range());
+                        repaired++;
+                    }
+                }
+            }
+            throw new IllegalStateException("unreachable");
+        }
+
+        /**
+         * Opens consistent snapshots at a moment when the shadow is known to match the source (the
+         * source read-locked, every change before the lock applied), then compares them while the
+         * applier keeps following the binlog.
+         */
+        private List<Checksummer.Difference> checksumRound() throws Exception {
+            List<Connection> snapshots = new ArrayList<>();
+            try {
+                for (int i = 0; i < CHECKSUM_THREADS; i++) {
+                    Connection s = Connections.open(config.connection());
+                    Queries.exec(s, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    snapshots.add(s);
+                }
+                openSnapshotsUnderLock(snapshots);
+                ExecutorService one = Executors.newSingleThreadExecutor();
+                try {
+                    Future<List<Checksummer.Difference>> result = one.submit(() -> checksummer.compare(snapshots));
+                    try (Connection c = pool.getConnection()) {
+                        while (!result.isDone()) {
+                            checkCancelled();
+                            streamer.checkHealthy();
+                            applyPending(c, 20);
+                            reportProgress(c, false);
+                            try {
+                                return result.get(200, TimeUnit.MILLISECONDS);
+                            } catch (java.util.concurrent.TimeoutException e) {
+                                // keep applying while the comparison runs
+                            }
+                        }
+                        return result.get();
+                    }
+                } finally {
+                    one.shutdownNow();
+                }
+            } finally {
+                for (Connection s : snapshots) {
+                    try {
+                        s.close();
+                    } catch (SQLException e) {
+                        log.debug("closing snapshot", e);
+                    }
+                }
+            }
+        }
+
+        private void openSnapshotsUnderLock(List<Connection> snapshots) throws Exception {
+            String src = Sql.quote(database, plan.source().name());
+            String shadow = Sql.quote(database, names.shadow());
+            long waitSeconds = Math.max(1, (config.cutOverLockWait().toMillis() + 999) / 1000);
+            String lastError = null;
+            for (int attempt = 1; attempt <= config.cutOverAttempts(); attempt++) {
+                try (Connection lock = Connections.open(config.connection())) {
+                    Queries.exec(lock, "SET SESSION lock_wait_timeout = " + waitSeconds);
+                    try {
+                        Queries.exec(lock, "LOCK TABLES " + src + " READ, " + shadow + " WRITE");
+                    } catch (SQLException e) {
+                        lastError = e.getMessage();
+                        listener.notice("checksum could not lock " + plan.source().name() + " (attempt " + attempt + "): "
+                                + e.getMessage());
+                        Thread.sleep(config.cutOverBackoff().toMillis() << Math.min(attempt - 1, 6));
+                        continue;
+                    }
+                    try {
+                        drainUnderLock(lock);
+                        for (Connection s : snapshots) {
+                            Queries.exec(s, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                        }
+                    } finally {
+                        Queries.exec(lock, "UNLOCK TABLES");
+                    }
+                    return;
+                }
+            }
+            throw new OscException(OscException.Kind.FAILED, "could not lock " + plan.source().name()
+                    + " for the checksum after " + config.cutOverAttempts() + " attempts (" + lastError
+                    + "); the original table is intact");
+        }
+
+        /** With the source locked: wait for the binlog to reach the present and apply everything pending. */
+        private void drainUnderLock(Connection lockHolder) throws Exception {
+            BinlogPosition target = ServerInfo.binlogPosition(lockHolder);
+            streamer.awaitPosition(target, Duration.ofSeconds(10));
+            while (true) {
+                List<RowKey> keys = changes.drain(config.applyBatchKeys());
+                if (keys.isEmpty()) {
+                    return;
+                }
+                applier.apply(lockHolder, keys, watermark, false);
+                changesApplied += keys.size();
+            }
+        }
+
+        private void reportProgress(Connection c, boolean force) throws SQLException {
+            long now = System.nanoTime();
+            if (!force && now - lastProgress < 1_000_000_000L) {
+                return;
+            }
+            lastProgress = now;
+            masterPosition = ServerInfo.binlogPosition(c);
+            double lag = streamer.position().isAtOrAfter(masterPosition) ? 0
+                    : Math.max(0, (System.currentTimeMillis() - streamer.lastEventMillis()) / 1000.0);
+            Duration elapsed = Duration.ofNanos(now - start);
+            double rate = elapsed.toMillis() <= 0 ? 0 : rowsCopied * 1000.0 / elapsed.toMillis();
+            listener.progress(new Progress(phase, rowsCopied, Math.max(rowsCopied, plan.source().rowsEstimate()), rate,
+                    changesApplied, changes.size(), lag, elapsed));
+        }
+
+        private void cleanUp() {
+            if (streamer != null) {
+                streamer.close();
+            }
+            if (pool != null) {
+                pool.close();
+            }
+            if (!swapped) {
+                phase = Phase.FAILED;
+                try (Connection c = Connections.open(config.connection())) {
+                    Queries.exec(c, "DROP TABLE IF EXISTS " + Sql.quote(database, names.shadow()));
+                } catch (RuntimeException | SQLException e) {
+                    listener.notice("could not drop the shadow table " + names.shadow() + ": " + e.getMessage()
+                            + "; drop it by hand (DROP TABLE " + Sql.quote(database, names.shadow()) + ")");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.osc.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything one migration needs to know, validated once and then sealed. Build it with
+ * {@link #builder()}.
+ */
+public final class MigrationConfig {
+    private final ConnectionConfig connection;
+    private final String database;
+    private final String table;
+    private final String alter;
+    private final Duration cutOverLockWait;
+    private final int cutOverAttempts;
+    private final Duration cutOverBackoff;
+    private final Duration chunkTime;
+    private final int initialChunkRows;
+    private final int maxChunkRows;
+    private final int checksumRounds;
+    private final int binlogReconnectAttempts;
+    private final int applyBatchKeys;
+
+    private MigrationConfig(Builder b) {
+        this.connection = Objects.requireNonNull(b.connection, "connection");
+        this.database = require(b.database, "--database is missing: name the database that holds the table");
+        this.table = require(b.table, "--table is missing: name the table to change");
+        this.alter = require(b.alter, "--alter is missing: give the change, e.g. --alter \"ADD COLUMN note VARCHAR(64)\"");
+        this.cutOverLockWait = positive(b.cutOverLockWait, "cut-over lock wait");
+        this.cutOverAttempts = atLeast(b.cutOverAttempts, 1, "cut-over attempts");
+        this.cutOverBackoff = positive(b.cutOverBackoff, "cut-over backoff");
+        this.chunkTime = positive(b.chunkTime, "chunk time");
+        this.initialChunkRows = atLeast(b.initialChunkRows, 1, "initial chunk rows");
+        this.maxChunkRows = atLeast(b.maxChunkRows, initialChunkRows, "maximum chunk rows");
+        this.checksumRounds = atLeast(b.checksumRounds, 1, "checksum rounds");
+        this.binlogReconnectAttempts = atLeast(b.binlogReconnectAttempts, 0, "binlog reconnect attempts");
+        this.applyBatchKeys = atLeast(b.applyBatchKeys, 1, "apply batch size");
+    }
+
+    private static String require(String value, String message) {
+        if (value == null || value.isBlank()) {
+            throw OscException.badInput(message);
+        }
+        return value.trim();
+    }
+
+    private static Duration positive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw OscException.badInput(what + " must be a positive duration");
+        }
+        return d;
+    }
+
+    private static int atLeast(int value, int min, String what) {
+        if (value < min) {
+            throw OscException.badInput(what + " must be at least " + min + " (got " + value + ")");
+        }
+        return value;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ConnectionConfig connection() { return connection; }
+    public String database() { return database; }
+    public String table() { return table; }
+    public String alter() { return alter; }
+    /** How long one cut-over attempt waits for the table lock before giving up (lock_wait_timeout). */
+    public Duration cutOverLockWait() { return cutOverLockWait; }
+    public int cutOverAttempts() { return cutOverAttempts; }
+    /** The wait after the first failed cut-over attempt; doubled after each further one. */
+    public Duration cutOverBackoff() { return cutOverBackoff; }
+    /** The target duration of one copy chunk; the chunk size follows it. */
+    public Duration chunkTime() { return chunkTime; }
+    public int initialChunkRows() { return initialChunkRows; }
+    public int maxChunkRows() { return maxChunkRows; }
+    /** How many checksum passes (each after repairing what the previous one found) before giving up. */
+    public int checksumRounds() { return checksumRounds; }
+    /** How often a cut binlog connection is re-established before the migration fails. */
+    public int binlogReconnectAttempts() { return binlogReconnectAttempts; }
+    /** Keys applied per statement when replaying binlog changes. */
+    public int applyBatchKeys() { return applyBatchKeys; }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.connection = connection;
+        b.database = database;
+        b.table = table;
+        b.alter = alter;
+        b.cutOverLockWait = cutOverLockWait;
+        b.cutOverAttempts = cutOverAttempts;
+        b.cutOverBackoff = cutOverBackoff;
+        b.chunkTime = chunkTime;
+        b.initialChunkRows = initialChunkRows;
+        b.maxChunkRows = maxChunkRows;
+        b.checksumRounds = checksumRounds;
+        b.binlogReconnectAttempts = binlogReconnectAttempts;
+        b.applyBatchKeys = applyBatchKeys;
+        return b;
+    }
+
+    /** Collects settings; {@link #build()} validates them. Defaults suit a busy production primary. */
+    public static final class Builder {
+        private ConnectionConfig connection;
+        private String database;
+        private String table;
+        private String alter;
+        private Duration cutOverLockWait = Duration.ofSeconds(3);
+        private int cutOverAttempts = 5;
+        private Duration cutOverBackoff = Duration.ofSeconds(1);
+        private Duration chunkTime = Duration.ofMillis(500);
+        private int initialChunkRows = 1000;
+        private int maxChunkRows = 50_000;
+        private int checksumRounds = 3;
+        private int binlogReconnectAttempts = 5;
+        private int applyBatchKeys = 500;
+
+        public Builder connection(ConnectionConfig v) { connection = v; return this; }
+        public Builder database(String v) { database = v; return this; }
+        public Builder table(String v) { table = v; return this; }
+        public Builder alter(String v) { alter = v; return this; }
+        public Builder cutOverLockWait(Duration v) { cutOverLockWait = v; return this; }
+        public Builder cutOverAttempts(int v) { cutOverAttempts = v; return this; }
+        public Builder cutOverBackoff(Duration v) { cutOverBackoff = v; return this; }
+        public Builder chunkTime(Duration v) { chunkTime = v; return this; }
+        public Builder initialChunkRows(int v) { initialChunkRows = v; return this; }
+        public Builder maxChunkRows(int v) { maxChunkRows = v; return this; }
+        public Builder checksumRounds(int v) { checksumRounds = v; return this; }
+        public Builder binlogReconnectAttempts(int v) { binlogReconnectAttempts = v; return this; }
+        public Builder applyBatchKeys(int v) { applyBatchKeys = v; return this; }
+
+        public MigrationConfig build() {
+            return new MigrationConfig(this);
+        }
+    }
+}

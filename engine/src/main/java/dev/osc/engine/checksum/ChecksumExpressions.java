@@ -1,0 +1,74 @@
+package dev.osc.engine.checksum;
+
+import dev.osc.engine.alter.ColumnMapping;
+import dev.osc.engine.db.Sql;
+import dev.osc.engine.inspect.Column;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A per-row hash over the copied columns that comes out the same on the source and the shadow
+ * when the values are the same. A column whose type the ALTER changed is normalised on both
+ * sides by the new type's family (numbers as DECIMAL(65,30), text as utf8mb4, ...), so a
+ * faithful conversion such as INT to BIGINT or latin1 to utf8mb4 compares equal, while a value
+ * that changed on the way does not.
+ */
+final class ChecksumExpressions {
+    private ChecksumExpressions() {
+    }
+
+    /** {@code MD5(CONCAT_WS(...))} over one side's columns. */
+    static String rowHash(ColumnMapping mapping, boolean onTarget) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder nulls = new StringBuilder("CONCAT(");
+        boolean first = true;
+        for (ColumnMapping.Pair p : mapping.copied()) {
+            Column col = onTarget ? p.target() : p.source();
+            String ref = Sql.quote(col.name());
+            parts.add(p.converted() ? normalizeTo(p.target(), ref) : plain(col, ref));
+            nulls.append(first ? "" : ", ").append("ISNULL(").append(ref).append(')');
+            first = false;
+        }
+        nulls.append(')');
+        parts.add(nulls.toString());
+        return "MD5(CONCAT_WS('#', " + String.join(", ", parts) + "))";
+    }
+
+    /** An unchanged column, made safe to concatenate with columns of other character sets. */
+    private static String plain(Column c, String ref) {
+        if (c.isBinary() || c.dataType().equals("geometry") || c.dataType().endsWith("point")
+                || c.dataType().endsWith("polygon") || c.dataType().endsWith("linestring") || c.dataType().endsWith("collection")) {
+            return "HEX(" + ref + ")";
+        }
+        if (c.isBit()) {
+            return "CAST(" + ref + " AS UNSIGNED)";
+        }
+        if (c.isText()) {
+            return "CONVERT(" + ref + " USING utf8mb4)";
+        }
+        return ref;
+    }
+
+    /** A converted column, normalised by the family of its new type. */
+    private static String normalizeTo(Column target, String ref) {
+        if (target.isInteger() || target.isDecimal()) {
+            return "CAST(" + ref + " AS DECIMAL(65,30))";
+        }
+        if (target.isFloating()) {
+            return "CAST(" + ref + " AS DOUBLE)";
+        }
+        if (target.isBinary()) {
+            return "HEX(" + ref + ")";
+        }
+        if (target.isBit()) {
+            return "CAST(" + ref + " AS UNSIGNED)";
+        }
+        return switch (target.dataType()) {
+            case "date", "datetime", "timestamp" -> "CAST(" + ref + " AS DATETIME(6))";
+            case "time" -> "CAST(" + ref + " AS TIME(6))";
+            case "year" -> "(" + ref + " + 0)";
+            default -> "CONVERT(" + ref + " USING utf8mb4)";
+        };
+    }
+}

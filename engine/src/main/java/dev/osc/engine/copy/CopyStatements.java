@@ -1,0 +1,47 @@
+package dev.osc.engine.copy;
+
+import dev.osc.engine.alter.ColumnMapping;
+import dev.osc.engine.db.Sql;
+import dev.osc.engine.key.PrimaryKey;
+
+/**
+ * The SQL that fills the shadow table from the source. Reads of the source are locking reads
+ * ({@code LOCK IN SHARE MODE}, understood by MySQL and MariaDB): a transaction whose rows are
+ * already in the binlog but not yet committed in InnoDB is waited for rather than read as it
+ * was, so no change slips between the binlog and the copy.
+ */
+public final class CopyStatements {
+    private final String source;
+    private final String shadow;
+    private final ColumnMapping mapping;
+    private final PrimaryKey key;
+
+    public CopyStatements(String database, String sourceTable, String shadowTable, ColumnMapping mapping, PrimaryKey key) {
+        this.source = Sql.quote(database, sourceTable);
+        this.shadow = Sql.quote(database, shadowTable);
+        this.mapping = mapping;
+        this.key = key;
+    }
+
+    public PrimaryKey key() {
+        return key;
+    }
+
+    /** INSERT INTO shadow SELECT ... FROM source WHERE {@code where} (on source columns). */
+    public String insertSelect(String where) {
+        return "INSERT INTO " + shadow + " (" + mapping.targetColumnList() + ") SELECT " + mapping.sourceColumnList()
+                + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where + " LOCK IN SHARE MODE";
+    }
+
+    /** DELETE FROM shadow WHERE {@code where} (on shadow columns). */
+    public String deleteFromShadow(String where) {
+        return "DELETE FROM " + shadow + " WHERE " + where;
+    }
+
+    /** The key of the row {@code ?} rows after the lower bound (or after the start when {@code first}). */
+    public String boundary(boolean first) {
+        return "SELECT " + key.selectList() + " FROM " + source + " FORCE INDEX (PRIMARY)"
+                + (first ? "" : " WHERE " + key.greaterThan(false).sql())
+                + " ORDER BY " + key.orderBy() + " LIMIT 1 OFFSET ?";
+    }
+}

@@ -1,0 +1,332 @@
+package dev.osc.engine.repl;
+
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import dev.osc.engine.ConnectionConfig;
+import dev.osc.engine.OscException;
+import dev.osc.engine.db.BinlogPosition;
+import dev.osc.engine.inspect.TableInfo;
+import dev.osc.engine.key.KeyColumn;
+import dev.osc.engine.key.PrimaryKey;
+import dev.osc.engine.key.RowKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Follows the primary's binary log and hands the primary keys of every row changed in the
+ * source table to a {@link ChangeSet}. Only keys are decoded: the applier re-reads rows from the
+ * source, so column values never have to survive binlog decoding.
+ *
+ * <p>A cut connection is re-established from the last transaction boundary; replaying a few
+ * events twice is harmless because applying a key is idempotent.
+ */
+public final class BinlogStreamer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BinlogStreamer.class);
+    private static final Pattern DDL = Pattern.compile("^\\s*(/\\*.*?\\*/\\s*)*(ALTER|DROP|RENAME|TRUNCATE|CREATE\\s+OR\\s+REPLACE)\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private final ConnectionConfig connection;
+    private final TableInfo source;
+    private final PrimaryKey key;
+    private final ChangeSet sink;
+    private final int reconnectAttempts;
+    private final Pattern mentionsTable;
+    private final Map<Long, int[]> keyIndexesByTableId = new ConcurrentHashMap<>();
+    private final long serverId = ThreadLocalRandom.current().nextLong(100_000, Integer.MAX_VALUE);
+
+    private volatile BinaryLogClient client;
+    private volatile String file;
+    private volatile BinlogPosition position;
+    private volatile BinlogPosition safePosition;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+    private volatile boolean ignoreSourceDdl;
+    private volatile long lastEventMillis = System.currentTimeMillis();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final Object progress = new Object();
+
+    public BinlogStreamer(ConnectionConfig connection, TableInfo source, PrimaryKey key, ChangeSet sink,
+                          int reconnectAttempts) {
+        this.connection = connection;
+        this.source = source;
+        this.key = key;
+        this.sink = sink;
+        this.reconnectAttempts = reconnectAttempts;
+        this.mentionsTable = Pattern.compile("(^|[\\s.,`\"(])" + Pattern.quote(source.name()) + "($|[\\s.,`\";(])",
+                Pattern.CASE_INSENSITIVE);
+    }
+
+    /** Connects and starts following from {@code from}; returns once the stream is connected. */
+    public void start(BinlogPosition from) {
+        this.file = from.file();
+        this.position = from;
+        this.safePosition = from;
+        connect(from);
+    }
+
+    private void connect(BinlogPosition from) {
+        BinaryLogClient c = new BinaryLogClient(connection.host(), connection.port(), connection.user(), connection.password());
+        c.setServerId(serverId);
+        c.setBinlogFilename(from.file());
+        c.setBinlogPosition(from.position());
+        c.setKeepAlive(false);
+        EventDeserializer deserializer = new EventDeserializer();
+        deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
+                EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY,
+                EventDeserializer.CompatibilityMode.INVALID_DATE_AND_TIME_AS_NEGATIVE_ONE);
+        c.setEventDeserializer(deserializer);
+        c.registerEventListener(this::onEvent);
+        c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onDisconnect(BinaryLogClient disconnected) {
+                if (disconnected == client && !closed && failure == null) {
+                    Thread t = new Thread(BinlogStreamer.this::reconnect, "osc-binlog-reconnect");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            }
+        });
+        this.client = c;
+        try {
+            c.connect(Duration.ofSeconds(15).toMillis());
+        } catch (Exception e) {
+            throw OscException.server("cannot follow the binary log of " + connection.describe() + " from " + from + ": "
+                    + e.getMessage() + " (osc needs REPLICATION SLAVE and, on MariaDB, BINLOG MONITOR)", e);
+        }
+    }
+
+    private void reconnect() {
+        for (int attempt = 1; attempt <= reconnectAttempts && !closed; attempt++) {
+            BinlogPosition from = safePosition;
+            log.warn("binlog connection lost; reconnecting from {} (attempt {} of {})", from, attempt, reconnectAttempts);
+            try {
+                Thread.sleep(Math.min(5000, 200L << Math.min(attempt, 5)));
+                file = from.file();
+                connect(from);
+                reconnects.incrementAndGet();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                log.warn("binlog reconnect failed: {}", e.getMessage());
+            }
+        }
+        if (!closed) {
+            fail(new OscException(OscException.Kind.FAILED, "the binary log connection was lost and could not be re-established"
+                    + " after " + reconnectAttempts + " attempts"));
+        }
+    }
+
+    private void onEvent(Event event) {
+        if (failure != null || closed) {
+            return;
+        }
+        try {
+            handle(event);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void handle(Event event) {
+        EventHeaderV4 header = event.getHeader();
+        EventType type = header.getEventType();
+        switch (type) {
+            case ROTATE -> {
+                RotateEventData r = event.getData();
+                file = r.getBinlogFilename();
+                advance(new BinlogPosition(file, r.getBinlogPosition()));
+                return;
+            }
+            case TABLE_MAP -> onTableMap(event.getData());
+            case WRITE_ROWS, EXT_WRITE_ROWS -> {
+                WriteRowsEventData d = event.getData();
+                int[] idx = keyIndexesByTableId.get(d.getTableId());
+                if (idx != null) {
+                    d.getRows().forEach(row -> sink.add(keyOf(row, idx)));
+                }
+            }
+            case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
+                UpdateRowsEventData d = event.getData();
+                int[] idx = keyIndexesByTableId.get(d.getTableId());
+                if (idx != null) {
+                    for (Map.Entry<Serializable[], Serializable[]> row : d.getRows()) {
+                        RowKey before = keyOf(row.getKey(), idx);
+                        RowKey after = keyOf(row.getValue(), idx);
+                        sink.add(before);
+                        if (!after.equals(before)) {
+                            sink.add(after);
+                        }
+                    }
+                }
+            }
+            case DELETE_ROWS, EXT_DELETE_ROWS -> {
+                DeleteRowsEventData d = event.getData();
+                int[] idx = keyIndexesByTableId.get(d.getTableId());
+                if (idx != null) {
+                    d.getRows().forEach(row -> sink.add(keyOf(row, idx)));
+                }
+            }
+            case QUERY -> onQuery(event.getData(), header);
+            case XID -> markSafe(header);
+            default -> {
+            }
+        }
+        if (header.getTimestamp() > 0) {
+            lastEventMillis = header.getTimestamp();
+        }
+        if (header.getNextPosition() > 0 && file != null) {
+            advance(new BinlogPosition(file, header.getNextPosition()));
+        }
+    }
+
+    private void onTableMap(TableMapEventData d) {
+        if (!source.database().equals(d.getDatabase()) || !source.name().equals(d.getTable())) {
+            return;
+        }
+        List<String> names = d.getEventMetadata() == null ? null : d.getEventMetadata().getColumnNames();
+        if (names == null || names.isEmpty()) {
+            throw new OscException(OscException.Kind.SERVER, "the binary log carries no column names:"
+                    + " set binlog_row_metadata=FULL (SET GLOBAL binlog_row_metadata=FULL and in the server's config)");
+        }
+        List<String> expected = source.columns().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+        List<String> seen = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+        if (!expected.equals(seen) && !ignoreSourceDdl) {
+            throw new OscException(OscException.Kind.FAILED, "the columns of " + source.name()
+                    + " changed while osc was migrating it (another ALTER ran?): now " + names);
+        }
+        int[] idx = new int[key.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = seen.indexOf(key.columns().get(i).source().name().toLowerCase(Locale.ROOT));
+        }
+        keyIndexesByTableId.put(d.getTableId(), idx);
+    }
+
+    private RowKey keyOf(Serializable[] row, int[] idx) {
+        Object[] values = new Object[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            KeyColumn c = key.columns().get(i);
+            values[i] = c.fromBinlog(row[idx[i]]);
+        }
+        return new RowKey(values);
+    }
+
+    private void onQuery(QueryEventData q, EventHeaderV4 header) {
+        String sql = q.getSql();
+        if (sql == null || sql.equalsIgnoreCase("BEGIN")) {
+            return;
+        }
+        if (!ignoreSourceDdl && DDL.matcher(sql).find() && mentionsTable.matcher(sql).find()
+                && (q.getDatabase() == null || q.getDatabase().isEmpty() || q.getDatabase().equals(source.database())
+                || sql.contains(source.database()))) {
+            throw new OscException(OscException.Kind.FAILED, "another session changed " + source.name()
+                    + " while osc was migrating it: " + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
+        }
+        markSafe(header);
+    }
+
+    private void markSafe(EventHeaderV4 header) {
+        if (header.getNextPosition() > 0 && file != null) {
+            safePosition = new BinlogPosition(file, header.getNextPosition());
+        }
+    }
+
+    private void advance(BinlogPosition p) {
+        synchronized (progress) {
+            if (position == null || p.compareTo(position) > 0) {
+                position = p;
+            }
+            progress.notifyAll();
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+            log.debug("binlog stream failed", t);
+        }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    /** The end of the last event handled; every key before it is in the change set. */
+    public BinlogPosition position() {
+        return position;
+    }
+
+    /** Timestamp (ms) of the last event received. */
+    public long lastEventMillis() {
+        return lastEventMillis;
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Throws the stream's failure, if it failed. */
+    public void checkHealthy() {
+        Throwable f = failure;
+        if (f instanceof OscException oe) {
+            throw new OscException(oe.kind(), oe.getMessage(), oe);
+        }
+        if (f != null) {
+            throw OscException.failed("following the binary log failed: " + f.getMessage(), f);
+        }
+    }
+
+    /** Waits until every event before {@code target} has been handled. */
+    public void awaitPosition(BinlogPosition target, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (position == null || !position.isAtOrAfter(target)) {
+                checkHealthy();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw OscException.failed("the binary log stream did not reach " + target + " within " + timeout.toMillis()
+                            + " ms (it is at " + position + ")", null);
+                }
+                progress.wait(Math.max(1, Math.min(left / 1_000_000, 200)));
+            }
+        }
+        checkHealthy();
+    }
+
+    /** From cut-over on, osc's own RENAME of the source appears in the stream; it is not a foreign DDL. */
+    public void ignoreSourceDdl() {
+        this.ignoreSourceDdl = true;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        BinaryLogClient c = client;
+        if (c != null) {
+            try {
+                c.disconnect();
+            } catch (Exception e) {
+                log.debug("binlog disconnect", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.osc.throttler;
+
+import java.util.Optional;
+
+/**
+ * Consulted by the copy and apply loops before each unit of work. A throttler that says
+ * "throttled" names its reason so that progress output and metrics can show why osc waits.
+ */
+public interface Throttler {
+
+    /** The reason osc should hold back right now, or empty when it may proceed. */
+    Optional<String> throttleReason();
+
+    /** A throttler that never holds back; the default until signals are configured. */
+    Throttler NONE = Optional::empty;
+}
