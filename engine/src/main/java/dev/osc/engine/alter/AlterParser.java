@@ -82,7 +82,10 @@ public final class AlterParser {
             clauses = text.substring(m.end());
         }
         clauses = ALGORITHM_OR_LOCK.matcher(clauses).replaceAll("$1").strip();
-        clauses = clauses.replaceAll("^,\\s*", "").replaceAll(",\\s*$", "").replaceAll(",\\s*,", ",").strip();
+        while (clauses.matches("(?s).*,\\s*,.*")) {
+            clauses = clauses.replaceAll(",\\s*,", ",");
+        }
+        clauses = clauses.replaceAll("^\\s*,", "").replaceAll(",\\s*$", "").strip();
         if (clauses.isEmpty()) {
             throw OscException.badInput("--alter has no change in it (only ALGORITHM/LOCK options?): add the change itself");
         }

@@ -44,6 +44,18 @@ public final class BinlogStreamer implements AutoCloseable {
     private static final Pattern DDL = Pattern.compile("^\\s*(/\\*.*?\\*/\\s*)*(ALTER|DROP|RENAME|TRUNCATE|CREATE\\s+OR\\s+REPLACE)\\b",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
+    /**
+     * The binlog client logs through java.util.logging; its records go to SLF4J so they follow the
+     * application's logging setup instead of printing to stderr. Held here because JUL keeps
+     * loggers only weakly, and a collected logger would lose this setting.
+     */
+    private static final java.util.logging.Logger CLIENT_LOG = java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog");
+
+    static {
+        CLIENT_LOG.setUseParentHandlers(false);
+        CLIENT_LOG.addHandler(new org.slf4j.bridge.SLF4JBridgeHandler());
+    }
+
     private final ConnectionConfig connection;
     private final TableInfo source;
     private final PrimaryKey key;
