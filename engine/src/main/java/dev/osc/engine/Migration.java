@@ -233,10 +233,6 @@ public final class Migration {
         private MigrationResult migrate() throws Exception {
             enter(Phase.SETUP, "creating shadow table " + names.shadow());
             String shadow = Sql.quote(database, names.shadow());
-            if (new Inspector(main).tableExists(database, names.shadow())) {
-                listener.notice("dropping " + names.shadow() + ", left behind by an earlier interrupted run");
-                Queries.exec(main, "DROP TABLE " + shadow);
-            }
             Queries.exec(main, "CREATE TABLE " + shadow + " LIKE " + Sql.quote(database, plan.source().name()));
             alterShadow(main, shadow, plan.alter());
             TableInfo shadowInfo = new Inspector(main).table(database, names.shadow()).orElseThrow();

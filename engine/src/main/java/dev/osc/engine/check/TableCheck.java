@@ -40,6 +40,11 @@ public final class TableCheck implements Check {
                 }
             }
         }
+        if (ctx.inspector().tableExists(ctx.database(), ctx.names().shadow())) {
+            problems.add(Problem.input("a table named " + ctx.names().shadow() + " already exists; osc builds the new"
+                    + " table under that name. If an interrupted osc run left it, drop it (DROP TABLE `"
+                    + ctx.names().shadow().replace("`", "``") + "`); otherwise rename it"));
+        }
         if (ctx.inspector().tableExists(ctx.database(), ctx.names().old())) {
             problems.add(Problem.input("a table named " + ctx.names().old() + " already exists; osc keeps the old table"
                     + " under that name. Rename or drop it, or wait a second and run again"));

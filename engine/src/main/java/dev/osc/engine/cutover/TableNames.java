@@ -1,21 +1,29 @@
 package dev.osc.engine.cutover;
 
+import dev.osc.engine.OscException;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * The names osc gives its tables, documented in the README:
  * <ul>
- *   <li>shadow table: {@code _<table>_osc_new}</li>
- *   <li>old table kept after cut-over: {@code _<table>_osc_old_<yyyyMMdd_HHmmss>}; the timestamp keeps
- *       an earlier migration's old table from being overwritten by a later one.</li>
+ *   <li>shadow table: {@code <table>_osc_new}</li>
+ *   <li>old table kept after cut-over (and the cut-over sentry before it):
+ *       {@code <table>_osc_old_<yyyyMMdd_HHmmss>}; the timestamp keeps an earlier migration's old
+ *       table from being overwritten by a later one.</li>
  * </ul>
- * Names stay within MySQL's 64-character limit: a long table name is shortened and given a
- * short hash of the full name, so two long names never share a shadow table.
+ * Both names begin with the table's name, and that is what makes the swap atomic: the server takes
+ * a RENAME's metadata locks in name order, so the rename queues on the table itself first, ahead
+ * of the application's statements, while osc still holds its lock. A name that sorted before the
+ * table would let queued statements reach the old table between unlock and rename.
+ * Names stay within MySQL's 64-character limit: a long table name is shortened and marked with a
+ * short hash of the full name, keeping that order.
  */
 public record TableNames(String source, String shadow, String old) {
     static final int MAX = 64;
@@ -26,13 +34,25 @@ public record TableNames(String source, String shadow, String old) {
     }
 
     static String derive(String table, String suffix) {
-        String name = "_" + table + suffix;
-        if (name.length() <= MAX) {
-            return name;
+        String name = table + suffix;
+        if (name.length() > MAX) {
+            String hash = shortHash(table);
+            int keep = MAX - 1 - hash.length() - suffix.length();
+            // '~' sorts after every ASCII identifier character, so the shortened name still sorts after the table
+            name = table.substring(0, keep) + "~" + hash + suffix;
         }
-        String hash = shortHash(table);
-        int keep = MAX - 1 - suffix.length() - hash.length() - 1;
-        return "_" + table.substring(0, keep) + "_" + hash + suffix;
+        if (!sortsAfter(name, table)) {
+            throw OscException.badInput("osc cannot derive a shadow table name for " + table
+                    + " that keeps the swap atomic; rename the table to a shorter name first");
+        }
+        return name;
+    }
+
+    /** Byte order of the UTF-8 names, as the server orders metadata locks. */
+    static boolean sortsAfter(String name, String table) {
+        return Arrays.compareUnsigned(name.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8),
+                table.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8)) > 0
+                && Arrays.compareUnsigned(name.getBytes(StandardCharsets.UTF_8), table.getBytes(StandardCharsets.UTF_8)) > 0;
     }
 
     private static String shortHash(String s) {
