@@ -11,6 +11,7 @@ import java.sql.SQLException;
 
 /** Copies rows from the source into the shadow table, one key range per transaction. */
 public final class RowCopier {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RowCopier.class);
     private final CopyStatements sql;
     private final PrimaryKey key;
 
@@ -35,6 +36,7 @@ public final class RowCopier {
 
     /** Copies the range in one transaction; returns the number of rows inserted. */
     public int copy(Connection c, KeyRange range) throws SQLException {
+        log.trace("copy {}", range);
         return Retry.onLockConflict("copying " + range, () -> Retry.inTransaction(c, () -> insert(c, range)));
     }
 

@@ -240,7 +240,11 @@ public final class BinlogStreamer implements AutoCloseable {
             KeyColumn c = key.columns().get(i);
             values[i] = c.fromBinlog(row[idx[i]]);
         }
-        return new RowKey(values);
+        RowKey k = new RowKey(values);
+        if (log.isTraceEnabled()) {
+            log.trace("changed key {} at {}", k, file + ":" + position);
+        }
+        return k;
     }
 
     private void onQuery(QueryEventData q, EventHeaderV4 header) {

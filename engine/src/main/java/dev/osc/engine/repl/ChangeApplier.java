@@ -17,6 +17,7 @@ import java.util.List;
  * copy's watermark. Deletes, inserts and primary-key updates all reduce to that.
  */
 public final class ChangeApplier {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChangeApplier.class);
     private final CopyStatements sql;
     private final PrimaryKey key;
 
@@ -32,6 +33,9 @@ public final class ChangeApplier {
     public void apply(Connection c, List<RowKey> keys, Watermark watermark, boolean transactional) throws SQLException {
         if (keys.isEmpty() || watermark.none()) {
             return;
+        }
+        if (log.isTraceEnabled()) {
+            log.trace("apply {} keys up to {}: {}", keys.size(), watermark, keys);
         }
         Retry.Work<Void> work = () -> {
             PrimaryKey.Predicate onShadow = key.in(true, keys.size());
