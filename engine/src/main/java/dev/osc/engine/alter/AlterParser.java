@@ -32,7 +32,10 @@ public final class AlterParser {
     private static final Pattern PREFIX = Pattern.compile(
             "^\\s*ALTER\\s+(ONLINE\\s+)?(IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?" + IDENT + "(?:\\s*\\.\\s*" + IDENT + ")?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern STARTS_WITH_ALTER = Pattern.compile("^\\s*ALTER\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern STARTS_WITH_ALTER = Pattern.compile("^\\s*ALTER\\s+(ONLINE\\s+)?(IGNORE\\s+)?TABLE\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** JSqlParser reads DROP FOREIGN KEY only with parentheses; refuse it by text so the reason is the real one. */
+    private static final Pattern DROP_FOREIGN_KEY = Pattern.compile("\\bDROP\\s+FOREIGN\\s+KEY\\b", Pattern.CASE_INSENSITIVE);
     /** ALGORITHM= and LOCK= options standing as clauses of their own; osc chooses how to run. */
     private static final Pattern ALGORITHM_OR_LOCK = Pattern.compile(
             "(^|,)\\s*(ALGORITHM|LOCK)\\s*=?\\s*[A-Za-z]+\\s*(?=,|$)", Pattern.CASE_INSENSITIVE);
@@ -89,6 +92,9 @@ public final class AlterParser {
         if (clauses.isEmpty()) {
             throw OscException.badInput("--alter has no change in it (only ALGORITHM/LOCK options?): add the change itself");
         }
+        if (DROP_FOREIGN_KEY.matcher(clauses).find()) {
+            throw foreignKeysRefused();
+        }
         Statement statement = parseOne("ALTER TABLE " + Sql.quote(database, table) + " " + clauses);
         if (!(statement instanceof Alter parsed)) {
             throw OscException.badInput("--alter is not an ALTER TABLE that osc understands: " + abbreviate(text));
@@ -140,8 +146,7 @@ public final class AlterParser {
             }
             if (e.getIndex() instanceof ForeignKeyIndex || op == AlterOperation.DROP_FOREIGN_KEY
                     || (e.getIndex() != null && e.getIndex().toString().toUpperCase(Locale.ROOT).contains("FOREIGN KEY"))) {
-                throw OscException.badInput("--alter adds or drops a foreign key: osc does not support foreign keys yet,"
-                        + " because the swapped table would not keep the constraint's references");
+                throw foreignKeysRefused();
             }
             if (op == AlterOperation.DROP_PRIMARY_KEY || op == AlterOperation.ALTER_PRIMARY_KEY
                     || (op == AlterOperation.ADD && e.getPkColumns() != null)) {
@@ -169,6 +174,11 @@ public final class AlterParser {
         }
         return new AlterSpec(clauses, Map.copyOf(renamed), Set.copyOf(dropped), Set.copyOf(added), changesPk,
                 List.copyOf(summaries));
+    }
+
+    private static OscException foreignKeysRefused() {
+        return OscException.badInput("--alter adds or drops a foreign key: osc does not support foreign keys yet,"
+                + " because the swapped table would not keep the constraint's references");
     }
 
     /** Removes backtick or double-quote quoting from an identifier. */

@@ -38,8 +38,11 @@ public record TableNames(String source, String shadow, String old) {
         if (name.length() > MAX) {
             String hash = shortHash(table);
             int keep = MAX - 1 - hash.length() - suffix.length();
-            // '~' sorts after every ASCII identifier character, so the shortened name still sorts after the table
-            name = table.substring(0, keep) + "~" + hash + suffix;
+            // The character after the kept part is replaced by the next code point, so the shortened
+            // name still sorts after the table (UTF-8 byte order is code point order), in either case.
+            char cut = table.charAt(keep);
+            char bumped = (char) (Math.max(cut, Character.toLowerCase(cut)) + 1);
+            name = table.substring(0, keep) + bumped + hash + suffix;
         }
         if (!sortsAfter(name, table)) {
             throw OscException.badInput("osc cannot derive a shadow table name for " + table

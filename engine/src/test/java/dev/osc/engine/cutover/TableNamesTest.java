@@ -43,7 +43,8 @@ class TableNamesTest {
         String shadow = TableNames.of(table, NOW).shadow();
         assertEquals(64, shadow.length());
         assertTrue(shadow.endsWith("_osc_new"), shadow);
-        assertTrue(shadow.contains("~"), shadow);
+        // the character at the cut is bumped to the next one ('a' to 'b') so the name still sorts after the table
+        assertEquals("a".repeat(49) + "b", shadow.substring(0, 50), shadow);
     }
 
     @Test

@@ -1,0 +1,330 @@
+package dev.osc.cli;
+
+import dev.osc.testing.TestServer;
+import dev.osc.testing.TestServerExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code osc} command line against a real server: exit codes, output, and what it changes. */
+@ExtendWith(TestServerExtension.class)
+class RunCommandIT {
+    private static final int ROWS = 300;
+
+    private final TestServer server;
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @TempDir
+    Path tmp;
+
+    RunCommandIT(TestServer server) {
+        this.server = server;
+    }
+
+    /** What one command printed, and its exit code. */
+    record Outcome(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+
+    @BeforeEach
+    void saveStreams() {
+        savedOut = System.out;
+        savedErr = System.err;
+    }
+
+    @AfterEach
+    void restoreStreams() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+    }
+
+    private Outcome osc(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int code;
+        System.setOut(o);
+        System.setErr(e);
+        try {
+            code = OscCommand.execute(args);
+        } finally {
+            o.flush();
+            e.flush();
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path passwordFile(String password) throws IOException {
+        Path f = Files.createTempFile(tmp, "pw", ".txt");
+        Files.writeString(f, password + "\n", StandardCharsets.UTF_8);
+        return f;
+    }
+
+    /** {@code run} options connecting as the test server's own user. */
+    private List<String> runArgs(String db, String table, String alter) throws IOException {
+        return new ArrayList<>(List.of("run", "--host", server.host(), "--port", String.valueOf(server.port()),
+                "--user", server.user(), "--password-file", passwordFile(server.password()).toString(),
+                "--database", db, "--table", table, "--alter", alter));
+    }
+
+    private String tableDb(String prefix) throws SQLException {
+        String db = server.createDatabase(prefix);
+        server.exec(db, "CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, a VARCHAR(20), b INT) ENGINE=InnoDB");
+        try (Connection c = server.connect(db); PreparedStatement ps = c.prepareStatement("INSERT INTO t (a, b) VALUES (?, ?)")) {
+            for (int i = 1; i <= ROWS; i++) {
+                ps.setString(1, "row-" + i);
+                ps.setInt(2, i);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return db;
+    }
+
+    private String showCreate(String db, String table) throws SQLException {
+        try (Connection c = server.connect(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW CREATE TABLE `" + table + "`")) {
+            rs.next();
+            return rs.getString(2);
+        }
+    }
+
+    private long count(String db, String table) throws SQLException {
+        try (Connection c = server.connect(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + table + "`")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private List<String> tables(String db) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = server.connect(null); PreparedStatement ps = c.prepareStatement(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
+            ps.setString(1, db);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> columns(String db, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = server.connect(null); PreparedStatement ps = c.prepareStatement(
+                "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
+                        + " ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, db);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private static String randomSuffix() {
+        return Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 40), 36);
+    }
+
+    // ---- run ----
+
+    @Test
+    void runWithoutExecuteIsADryRun() throws Exception {
+        String db = tableDb("cli_dry");
+        String schema = showCreate(db, "t");
+        List<String> tablesBefore = tables(db);
+
+        Outcome r = osc(runArgs(db, "t", "ADD COLUMN note VARCHAR(64), DROP COLUMN b").toArray(String[]::new));
+
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("Dry run"), r.toString());
+        assertTrue(r.out().contains("nothing was changed"), r.toString());
+        assertTrue(r.out().contains("t_osc_new"), r.toString());
+        assertTrue(r.out().contains("note: added"), r.toString());
+        assertTrue(r.out().contains("b: dropped"), r.toString());
+        assertTrue(r.out().contains("ADD COLUMN note VARCHAR(64), DROP COLUMN b"), r.toString());
+        assertTrue(r.out().contains("--execute"), r.toString());
+        assertEquals(schema, showCreate(db, "t"));
+        assertEquals(ROWS, count(db, "t"));
+        assertEquals(tablesBefore, tables(db));
+        assertEquals(List.of("t"), tables(db));
+    }
+
+    @Test
+    void runWithExecuteChangesTheTable() throws Exception {
+        String db = tableDb("cli_exec");
+        List<String> args = runArgs(db, "t", "ADD COLUMN note VARCHAR(64) NOT NULL DEFAULT 'n/a'");
+        args.add("--execute");
+
+        Outcome r = osc(args.toArray(String[]::new));
+
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("Done"), r.toString());
+        assertEquals(List.of("id", "a", "b", "note"), columns(db, "t"));
+        assertEquals(ROWS, count(db, "t"));
+        try (Connection c = server.connect(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t WHERE note = 'n/a' AND a = CONCAT('row-', id) AND b = id")) {
+            rs.next();
+            assertEquals(ROWS, rs.getLong(1), "rows were not carried over unchanged");
+        }
+        assertTrue(tables(db).stream().anyMatch(t -> t.startsWith("t_osc_old_")), tables(db).toString());
+        assertFalse(tables(db).contains("t_osc_new"), tables(db).toString());
+    }
+
+    @Test
+    void malformedAlterExitsTwo() throws Exception {
+        String db = tableDb("cli_malformed");
+        String schema = showCreate(db, "t");
+        Outcome r = osc(runArgs(db, "t", "ADD COLUMN x INT INT (((").toArray(String[]::new));
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--alter"), r.toString());
+        assertEquals(schema, showCreate(db, "t"));
+        assertEquals(List.of("t"), tables(db));
+    }
+
+    @Test
+    void missingTableExitsTwo() throws Exception {
+        String db = tableDb("cli_notable");
+        Outcome r = osc(runArgs(db, "nosuch", "ADD COLUMN x INT").toArray(String[]::new));
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("nosuch") && r.err().contains("does not exist"), r.toString());
+        assertEquals(List.of("t"), tables(db));
+    }
+
+    @Test
+    void missingRequiredOptionExitsTwo() throws Exception {
+        String db = tableDb("cli_noopt");
+        Outcome r = osc("run", "--host", server.host(), "--port", String.valueOf(server.port()), "--user", server.user(),
+                "--password-file", passwordFile(server.password()).toString(),
+                "--database", db, "--alter", "ADD COLUMN x INT", "--execute");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--table"), r.toString());
+        assertEquals(List.of("id", "a", "b"), columns(db, "t"));
+    }
+
+    @Test
+    void passwordFileAndWrongPassword() throws Exception {
+        String db = tableDb("cli_pw");
+        String user = "pw_user_" + randomSuffix();
+        String password = "S3cret-" + randomSuffix();
+        String wrong = "Wr0ng-" + randomSuffix();
+        server.exec(null, "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, LOCK TABLES, CREATE TEMPORARY TABLES ON `"
+                        + db + "`.* TO '" + user + "'@'%'",
+                "GRANT REPLICATION SLAVE, " + (server.isMariaDb() ? "BINLOG MONITOR" : "REPLICATION CLIENT")
+                        + " ON *.* TO '" + user + "'@'%'");
+        try {
+            List<String> base = List.of("run", "--host", server.host(), "--port", String.valueOf(server.port()),
+                    "--user", user, "--database", db, "--table", "t", "--alter", "ADD COLUMN x INT");
+
+            List<String> right = new ArrayList<>(base);
+            right.addAll(List.of("--password-file", passwordFile(password).toString()));
+            Outcome ok = osc(right.toArray(String[]::new));
+            assertEquals(0, ok.code(), "the right password from --password-file must be accepted:\n" + ok);
+            assertTrue(ok.out().contains("Dry run"), ok.toString());
+
+            List<String> bad = new ArrayList<>(base);
+            bad.addAll(List.of("--password-file", passwordFile(wrong).toString()));
+            Outcome r = osc(bad.toArray(String[]::new));
+            assertEquals(3, r.code(), r.toString());
+            assertTrue(r.err().toLowerCase().contains("access denied"), r.toString());
+            for (String secret : List.of(wrong, password)) {
+                assertFalse(r.out().contains(secret), "stdout shows a password:\n" + r);
+                assertFalse(r.err().contains(secret), "stderr shows a password:\n" + r);
+                assertFalse(ok.out().contains(secret), "stdout shows a password:\n" + ok);
+                assertFalse(ok.err().contains(secret), "stderr shows a password:\n" + ok);
+            }
+            assertEquals(List.of("id", "a", "b"), columns(db, "t"));
+        } finally {
+            server.exec(null, "DROP USER '" + user + "'@'%'");
+        }
+    }
+
+    @Test
+    void unreachablePortExitsThree() throws Exception {
+        int port = freePort();
+        Outcome r = osc("run", "--host", "127.0.0.1", "--port", String.valueOf(port), "--user", "root",
+                "--password-file", passwordFile("").toString(),
+                "--database", "d", "--table", "t", "--alter", "ADD COLUMN x INT");
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains(String.valueOf(port)), r.toString());
+        assertTrue(r.err().contains("--port"), r.toString());
+    }
+
+    // ---- help ----
+
+    @Test
+    void helpOfOsc() {
+        Outcome r = osc("--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("run"), r.toString());
+        assertTrue(r.out().contains("sandbox"), r.toString());
+        assertTrue(r.out().contains("Exit codes"), r.toString());
+    }
+
+    @Test
+    void helpOfRun() {
+        Outcome r = osc("run", "--help");
+        assertEquals(0, r.code(), r.toString());
+        String out = r.out();
+        assertTrue(out.contains("--execute"), out);
+        assertTrue(out.contains("--alter") && out.contains("--table") && out.contains("--database"), out);
+        assertTrue(out.contains("--password-file"), out);
+        assertTrue(out.contains("Exit codes"), out);
+        for (String code : List.of("0  ", "1  ", "2  ", "3  ")) {
+            assertTrue(out.contains("  " + code), "exit code " + code.strip() + " is not explained:\n" + out);
+        }
+        String flat = out.replaceAll("\\s+", " ");
+        assertTrue(flat.contains("2 bad input"), out);
+        assertTrue(flat.contains("3 server or connection problem"), out);
+        assertTrue(flat.contains("wrong password"), out);
+    }
+
+    @Test
+    void helpOfSandbox() {
+        Outcome r = osc("sandbox", "--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("start") && r.out().contains("stop") && r.out().contains("status"), r.toString());
+    }
+}
