@@ -76,14 +76,28 @@ public final class RunCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
+            // On SIGINT/SIGTERM the JVM runs this hook and then halts: cancel, and wait (bounded) until
+            // the migration has dropped its shadow table, so an interrupted run leaves nothing behind.
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 migration.cancel();
+                try {
+                    if (finished.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        System.err.println("osc: interrupted; the original table is intact and osc's shadow table was dropped");
+                        System.err.flush();
+                        // the documented code for an aborted migration, rather than the JVM's 128+signal
+                        Runtime.getRuntime().halt(ExitCodes.FAILED);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }, "osc-abort-on-signal");
             Runtime.getRuntime().addShutdownHook(hook);
             MigrationResult result;
             try {
                 result = migration.execute();
             } finally {
+                finished.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {

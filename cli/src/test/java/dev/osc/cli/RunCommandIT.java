@@ -249,11 +249,7 @@ class RunCommandIT {
         String user = "pw_user_" + randomSuffix();
         String password = "S3cret-" + randomSuffix();
         String wrong = "Wr0ng-" + randomSuffix();
-        server.exec(null, "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
-                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, LOCK TABLES, CREATE TEMPORARY TABLES ON `"
-                        + db + "`.* TO '" + user + "'@'%'",
-                "GRANT REPLICATION SLAVE, " + (server.isMariaDb() ? "BINLOG MONITOR" : "REPLICATION CLIENT")
-                        + " ON *.* TO '" + user + "'@'%'");
+        server.createOscUser(user, password, db);
         try {
             List<String> base = List.of("run", "--host", server.host(), "--port", String.valueOf(server.port()),
                     "--user", user, "--database", db, "--table", "t", "--alter", "ADD COLUMN x INT");

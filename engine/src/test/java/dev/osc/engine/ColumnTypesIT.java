@@ -92,18 +92,7 @@ class ColumnTypesIT {
             MigrationResult result;
             try (Writers writers = Writers.start(server, db, 2, 11, zeroDatesAllowed + "',time_zone='+03:00", workload)) {
                 writers.awaitCommits(20);
-                result = new Migration(MigrationFixture.config(server, db, "t", alter).build(), new MigrationListener() {
-                    @Override
-                    public void phase(Phase phase, String detail) {
-                        try {
-                            if (phase == Phase.COPY || phase == Phase.CHECKSUM || phase == Phase.CUT_OVER) {
-                                writers.awaitCommits(20);
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }).execute();
+                result = new Migration(MigrationFixture.config(server, db, "t", alter).build(), writers.overlappingEveryPhase(20)).execute();
                 writers.awaitCommits(10);
             }
             assertTrue(result.changesApplied() > 0);

@@ -7,8 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,28 +53,28 @@ class ConcurrencyIT {
                         int qty = random.nextInt(1000);
                         String updated = "2026-01-01 00:00:00." + (100000 + random.nextInt(900000));
                         for (String table : tables) {
-                            exec(conn, "INSERT INTO " + table + " (id, qty, label, price, updated) VALUES (?, ?, ?, ?, ?)",
+                            Writers.exec(conn, "INSERT INTO " + table + " (id, qty, label, price, updated) VALUES (?, ?, ?, ?, ?)",
                                     newId, qty, "ins-" + newId, newId / 3.0, updated);
                         }
                     } else if (op < 65) {
                         int qty = random.nextInt(1000);
                         for (String table : tables) {
-                            exec(conn, "UPDATE " + table + " SET qty = ?, label = CONCAT('upd-', ?), updated = '2025-01-01 12:00:00.5'"
+                            Writers.exec(conn, "UPDATE " + table + " SET qty = ?, label = CONCAT('upd-', ?), updated = '2025-01-01 12:00:00.5'"
                                     + " WHERE id = ?", qty, qty, id);
                         }
                     } else if (op < 80) {
                         long newId = nextId.getAndIncrement();
                         for (String table : tables) {
-                            exec(conn, "UPDATE " + table + " SET id = ? WHERE id = ?", newId, id);
+                            Writers.exec(conn, "UPDATE " + table + " SET id = ? WHERE id = ?", newId, id);
                         }
                     } else if (op < 95) {
                         for (String table : tables) {
-                            exec(conn, "DELETE FROM " + table + " WHERE id = ?", id);
+                            Writers.exec(conn, "DELETE FROM " + table + " WHERE id = ?", id);
                         }
                     } else {
                         long lo = id;
                         for (String table : tables) {
-                            exec(conn, "UPDATE " + table + " SET price = price + 1 WHERE id BETWEEN ? AND ?", lo, lo + 20);
+                            Writers.exec(conn, "UPDATE " + table + " SET price = price + 1 WHERE id BETWEEN ? AND ?", lo, lo + 20);
                         }
                     }
                 }
@@ -85,19 +83,7 @@ class ConcurrencyIT {
             MigrationResult result;
             try (Writers writers = Writers.start(server, db, 4, seed, null, workload)) {
                 writers.awaitCommits(50);
-                MigrationListener overlap = new MigrationListener() {
-                    @Override
-                    public void phase(Phase phase, String detail) {
-                        // make sure writes land inside every phase, however fast it is
-                        try {
-                            if (phase == Phase.COPY || phase == Phase.CHECKSUM || phase == Phase.CUT_OVER) {
-                                writers.awaitCommits(20);
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                };
+                MigrationListener overlap = writers.overlappingEveryPhase(20);
                 result = new Migration(MigrationFixture.config(server, db, "t", alter).build(), overlap).execute();
                 writers.awaitCommits(50);
                 assertTrue(writers.commits() > 200, "writers committed " + writers.commits());
@@ -114,13 +100,5 @@ class ConcurrencyIT {
         }
     }
 
-    static void exec(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
 
 }

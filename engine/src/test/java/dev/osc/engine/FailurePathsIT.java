@@ -71,7 +71,7 @@ class FailurePathsIT {
             int id = 1 + random.nextInt(ROWS);
             int v = random.nextInt(100000);
             for (String table : tables) {
-                ConcurrencyIT.exec(c, "UPDATE " + table + " SET v = ? WHERE id = ?", v, id);
+                Writers.exec(c, "UPDATE " + table + " SET v = ? WHERE id = ?", v, id);
             }
         };
         MigrationResult result;

@@ -10,8 +10,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -76,13 +74,13 @@ class KeyTypesIT {
                 Object fresh = op >= 65 ? key.apply(next.getAndIncrement()) : null;
                 for (String table : tables) {
                     if (op < 50) {
-                        exec(conn, "UPDATE " + table + " SET v = ?, w = 'upd' WHERE k = ?", v, k);
+                        Writers.exec(conn, "UPDATE " + table + " SET v = ?, w = 'upd' WHERE k = ?", v, k);
                     } else if (op < 65) {
-                        exec(conn, "DELETE FROM " + table + " WHERE k = ?", k);
+                        Writers.exec(conn, "DELETE FROM " + table + " WHERE k = ?", k);
                     } else if (op < 85) {
-                        exec(conn, "INSERT INTO " + table + " (k, v, w) VALUES (?, ?, 'ins')", fresh, v);
+                        Writers.exec(conn, "INSERT INTO " + table + " (k, v, w) VALUES (?, ?, 'ins')", fresh, v);
                     } else {
-                        exec(conn, "UPDATE " + table + " SET k = ? WHERE k = ?", fresh, k);
+                        Writers.exec(conn, "UPDATE " + table + " SET k = ? WHERE k = ?", fresh, k);
                     }
                 }
             };
@@ -90,18 +88,7 @@ class KeyTypesIT {
             try (Writers writers = Writers.start(server, db, 2, type.hashCode(), null, workload)) {
                 writers.awaitCommits(30);
                 result = new Migration(MigrationFixture.config(server, db, "t", "ADD COLUMN extra INT DEFAULT 3").build(),
-                        new MigrationListener() {
-                            @Override
-                            public void phase(Phase phase, String detail) {
-                                try {
-                                    if (phase == Phase.COPY || phase == Phase.CHECKSUM || phase == Phase.CUT_OVER) {
-                                        writers.awaitCommits(30);
-                                    }
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            }
-                        }).execute();
+                        writers.overlappingEveryPhase(30)).execute();
                 writers.awaitCommits(20);
             }
             assertTrue(result.changesApplied() > 0, "changes were applied: " + result.changesApplied());
@@ -112,12 +99,4 @@ class KeyTypesIT {
         }
     }
 
-    static void exec(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
 }

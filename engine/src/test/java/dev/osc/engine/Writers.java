@@ -97,6 +97,32 @@ public final class Writers implements AutoCloseable {
         }
     }
 
+    /** A listener that holds each phase's start until more writes committed, so writes land inside every phase. */
+    public MigrationListener overlappingEveryPhase(int commitsPerPhase) {
+        return new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.COPY || phase == Phase.CHECKSUM || phase == Phase.CUT_OVER) {
+                    try {
+                        awaitCommits(commitsPerPhase);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+    }
+
+    /** Runs one parameterised statement. */
+    public static int exec(Connection c, String sql, Object... params) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     /** Stops the writers and rethrows the first unexpected error any of them hit. */
     @Override
     public void close() throws Exception {

@@ -100,6 +100,15 @@ public final class TestServer {
         }
     }
 
+    /** Creates {@code user} with exactly the privileges osc needs on {@code database} (README, PrivilegesCheck). */
+    public void createOscUser(String user, String password, String database) throws SQLException {
+        exec(null, "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, LOCK TABLES, CREATE TEMPORARY TABLES ON `"
+                        + database + "`.* TO '" + user + "'@'%'",
+                "GRANT REPLICATION SLAVE, " + (isMariaDb() ? "BINLOG MONITOR" : "REPLICATION CLIENT")
+                        + " ON *.* TO '" + user + "'@'%'");
+    }
+
     @Override
     public String toString() {
         return "TestServer[" + host + ":" + port + ", " + version + "]";

@@ -358,11 +358,7 @@ class PreflightIT {
         fillPlain(db, 5);
         String user = uniqueUser("osc_rw");
         String password = "Rw-Pass-" + user;
-        server.exec(null, "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
-                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, LOCK TABLES, CREATE TEMPORARY TABLES ON `"
-                        + db + "`.* TO '" + user + "'@'%'",
-                "GRANT REPLICATION SLAVE, " + (server.isMariaDb() ? "BINLOG MONITOR" : "REPLICATION CLIENT")
-                        + " ON *.* TO '" + user + "'@'%'");
+        server.createOscUser(user, password, db);
         try {
             MigrationConfig config = config(server, db, "t", "ADD COLUMN x INT")
                     .connection(new ConnectionConfig(server.host(), server.port(), user, password)).build();
