@@ -262,7 +262,10 @@ public final class Migration {
             enter(Phase.CUT_OVER, "swapping " + plan.source().name() + " and " + names.shadow());
             streamer.ignoreSourceDdl();
             CutOver.Result cut = new CutOver(config.connection(), database, names, config.cutOverLockWait(),
-                    config.cutOverAttempts(), config.cutOverBackoff(), this::drainUnderLock, listener::notice).run();
+                    config.cutOverAttempts(), config.cutOverBackoff(), lock -> {
+                        drainUnderLock(lock);
+                        carryAutoIncrement(lock);
+                    }, listener::notice).run();
             swapped = true;
             enter(Phase.DONE, plan.source().name() + " has the new schema; the old table is kept as " + names.old());
             return new MigrationResult(plan, true, rowsCopied, changesApplied, copyTime,
@@ -445,6 +448,25 @@ public final class Migration {
                 }
                 applier.apply(lockHolder, keys, watermark, false);
                 changesApplied += keys.size();
+            }
+        }
+
+        /**
+         * With the source locked its AUTO_INCREMENT counter is final: give it to the shadow, so that
+         * ids the application used and deleted are not handed out again after the swap.
+         */
+        private void carryAutoIncrement(Connection lockHolder) throws SQLException {
+            // MySQL 8 caches information_schema statistics; ask for the current value
+            try {
+                Queries.exec(lockHolder, "SET SESSION information_schema_stats_expiry = 0");
+            } catch (SQLException notMySql) {
+                // MariaDB has no such cache
+            }
+            Optional<String> next = Queries.string(lockHolder, "SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, plan.source().name());
+            if (next.isPresent() && Long.parseLong(next.get()) > 1) {
+                Queries.exec(lockHolder, "ALTER TABLE " + Sql.quote(database, names.shadow()) + " AUTO_INCREMENT = "
+                        + Long.parseLong(next.get()));
             }
         }
 

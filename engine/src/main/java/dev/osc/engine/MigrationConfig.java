@@ -110,7 +110,7 @@ public final class MigrationConfig {
         private Duration cutOverLockWait = Duration.ofSeconds(3);
         private int cutOverAttempts = 5;
         private Duration cutOverBackoff = Duration.ofSeconds(1);
-        private Duration chunkTime = Duration.ofMillis(500);
+        private Duration chunkTime = Duration.ofMillis(100);
         private int initialChunkRows = 1000;
         private int maxChunkRows = 50_000;
         private int checksumRounds = 3;

@@ -72,6 +72,25 @@ class AlterKindsIT {
                 Arguments.of("one-row table", BASIC, BASIC_INSERT, 1, "ADD COLUMN note VARCHAR(20), DROP COLUMN c"));
     }
 
+    @org.junit.jupiter.api.Test
+    void autoIncrementCounterCarriesOverSoDeletedIdsAreNotReused() throws Exception {
+        String db = server.createDatabase("autoinc");
+        server.exec(db, BASIC);
+        try (Connection c = server.connect(db)) {
+            MigrationFixture.fill(c, BASIC_INSERT, 100, AlterKindsIT::basicRow);
+            // the application used ids 101..150 and deleted them again; the counter stands at 151
+            MigrationFixture.fill(c, BASIC_INSERT, 50, AlterKindsIT::basicRow);
+            server.exec(db, "DELETE FROM t WHERE id > 100");
+            new Migration(MigrationFixture.config(server, db, "t", "ADD COLUMN note VARCHAR(20)").build(),
+                    MigrationListener.NONE).execute();
+            server.exec(db, "INSERT INTO t (a) VALUES ('after')");
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT MAX(id) FROM t")) {
+                rs.next();
+                assertEquals(151, rs.getInt(1), "the next id continues after the deleted ones");
+            }
+        }
+    }
+
     static Object[] rowFor(String insert, int i) {
         if (insert.startsWith("INSERT INTO t (id, a, b)")) {
             return new Object[] {i, "caf\u00e9-" + i + (i % 3 == 0 ? " \u00c5ngstr\u00f6m" : ""), "na\u00efve " + i};
