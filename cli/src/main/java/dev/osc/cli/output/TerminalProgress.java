@@ -37,7 +37,7 @@ final class TerminalProgress extends ProgressOutput {
         }
         bar.maxHint(Math.max(1, p.rowsTotal()));
         bar.stepTo(p.rowsCopied());
-        bar.setExtraMessage(String.format("binlog lag %s, %d changes applied", seconds(p.binlogLagSeconds()), p.changesApplied()));
+        bar.setExtraMessage(String.format(" | binlog lag %s, %d changes applied", seconds(p.binlogLagSeconds()), p.changesApplied()));
     }
 
     @Override
