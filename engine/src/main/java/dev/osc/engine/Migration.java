@@ -142,6 +142,9 @@ public final class Migration {
         try {
             Plan plan = plan(main);
             String lockName = lockName();
+            // This session holds the migration's named lock for hours on a big table; a server
+            // wait_timeout must not end it (and the lock with it) while the copy runs elsewhere.
+            Queries.exec(main, "SET SESSION wait_timeout = 31536000");
             if (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1) {
                 throw new OscException(OscException.Kind.FAILED, "another osc run is migrating " + config.database() + "."
                         + config.table() + " right now; nothing was changed. Wait for it to finish");
@@ -149,7 +152,12 @@ public final class Migration {
             try {
                 return new Run(plan, main, start).run();
             } finally {
-                Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
+                try {
+                    Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
+                } catch (SQLException e) {
+                    // the lock ends with the session anyway; the migration's outcome stands
+                    log.warn("could not release the migration lock {}: {}", lockName, e.getMessage());
+                }
             }
         } catch (SQLException e) {
             throw OscException.server("lost the connection to " + config.connection().describe() + ": " + e.getMessage(), e);
