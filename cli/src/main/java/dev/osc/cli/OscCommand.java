@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code osc} command. */
 @Command(name = "osc", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Online schema change for MySQL and MariaDB: change a table without blocking it.",
-        subcommands = {RunCommand.class, SandboxCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, RunCommand.class, SandboxCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})
 public final class OscCommand implements Runnable {

@@ -1,5 +1,6 @@
 package dev.osc.cli;
 
+import dev.osc.cli.output.PlanOutput;
 import dev.osc.cli.output.ProgressOutput;
 import dev.osc.engine.Migration;
 import dev.osc.engine.MigrationConfig;
@@ -28,16 +29,8 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--database", required = true, description = "Database that holds the table.")
-    String database;
-
-    @Option(names = "--table", required = true, description = "Table to change.")
-    String table;
-
-    @Option(names = "--alter", required = true,
-            description = "The change: clauses such as \"ADD COLUMN note VARCHAR(64), DROP INDEX k\", or a whole ALTER TABLE"
-                    + " statement for the same table.")
-    String alter;
+    @Mixin
+    ChangeOptions change;
 
     @Option(names = "--execute", description = "Carry out the change. Without it osc only prints the plan.")
     boolean execute;
@@ -54,13 +47,17 @@ public final class RunCommand implements Callable<Integer> {
             description = "Target time per copy chunk; the chunk size follows it (default: ${DEFAULT-VALUE}).")
     Duration chunkTime;
 
+    @Option(names = "--accept", split = ",", paramLabel = "CODE",
+            description = "Go ahead despite these warning codes of the plan (see osc plan and docs/planning.md).")
+    java.util.Set<String> accept = new java.util.TreeSet<>();
+
+    @Option(names = "--format", defaultValue = "text", description = "Format of the dry run's plan: text or json (default: ${DEFAULT-VALUE}).")
+    PlanOutput.Format format;
+
     @Override
     public Integer call() {
-        MigrationConfig config = MigrationConfig.builder()
-                .connection(connection.toConfig())
-                .database(database)
-                .table(table)
-                .alter(alter)
+        MigrationConfig config = change.config(connection)
+                .accepted(accept)
                 .cutOverLockWait(lockWait)
                 .cutOverAttempts(cutOverAttempts)
                 .chunkTime(chunkTime)
@@ -69,12 +66,12 @@ public final class RunCommand implements Callable<Integer> {
         try (ProgressOutput progress = ProgressOutput.forConsole(out)) {
             Migration migration = new Migration(config, progress);
             if (!execute) {
-                MigrationResult result = migration.dryRun();
-                out.println("Dry run: nothing was changed. The plan:");
-                result.plan().describe().forEach(l -> out.println("  " + l));
-                out.println("Run again with --execute to carry it out.");
-                out.flush();
-                return ExitCodes.OK;
+                int code = PlanCommand.show(spec, migration, format);
+                if (code == ExitCodes.OK) {
+                    out.println("Dry run: nothing was changed. Run again with --execute to carry it out.");
+                    out.flush();
+                }
+                return code;
             }
             // On SIGINT/SIGTERM the JVM runs this hook and then halts: cancel, and wait (bounded) until
             // the migration has dropped its shadow table, so an interrupted run leaves nothing behind.
@@ -83,6 +80,12 @@ public final class RunCommand implements Callable<Integer> {
                 migration.cancel();
                 try {
                     if (finished.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        // say what actually happened: a signal during the swap may come after it succeeded
+                        if (migration.phase() == dev.osc.engine.Phase.DONE) {
+                            System.err.println("osc: interrupted, but the change was already done");
+                            System.err.flush();
+                            Runtime.getRuntime().halt(ExitCodes.OK);
+                        }
                         System.err.println("osc: interrupted; the original table is intact and osc's shadow table was dropped");
                         System.err.flush();
                         // the documented code for an aborted migration, rather than the JVM's 128+signal

@@ -1,6 +1,7 @@
 package dev.osc.cli;
 
 import dev.osc.engine.MigrationResult;
+import dev.osc.engine.plan.Method;
 
 import java.io.PrintWriter;
 
@@ -10,6 +11,18 @@ final class Summary {
     }
 
     static void print(PrintWriter out, MigrationResult r) {
+        if (!r.executed()) {
+            out.printf("Already applied: %s.%s has the schema this ALTER produces; nothing was changed.%n",
+                    r.plan().database(), r.plan().table());
+            out.flush();
+            return;
+        }
+        if (r.method() == Method.INSTANT) {
+            out.printf("Done: %s.%s has the new schema, changed instantly in %d ms (ALGORITHM=INSTANT, no copy).%n",
+                    r.plan().database(), r.plan().table(), r.lockMillis());
+            out.flush();
+            return;
+        }
         out.printf("Done: %s.%s has the new schema.%n", r.plan().source().database(), r.plan().source().name());
         out.printf("  rows copied       %,d in %.1f s%n", r.rowsCopied(), r.copyTime().toMillis() / 1000.0);
         out.printf("  changes applied   %,d%n", r.changesApplied());

@@ -175,7 +175,9 @@ class RunCommandIT {
         String schema = showCreate(db, "t");
         List<String> tablesBefore = tables(db);
 
-        Outcome r = osc(runArgs(db, "t", "ADD COLUMN note VARCHAR(64), DROP COLUMN b").toArray(String[]::new));
+        List<String> args = runArgs(db, "t", "ADD COLUMN note VARCHAR(64), DROP COLUMN b");
+        args.addAll(List.of("--method", "copy", "--accept", "NOT_REVERSIBLE"));
+        Outcome r = osc(args.toArray(String[]::new));
 
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("Dry run"), r.toString());
@@ -195,7 +197,7 @@ class RunCommandIT {
     void runWithExecuteChangesTheTable() throws Exception {
         String db = tableDb("cli_exec");
         List<String> args = runArgs(db, "t", "ADD COLUMN note VARCHAR(64) NOT NULL DEFAULT 'n/a'");
-        args.add("--execute");
+        args.addAll(List.of("--execute", "--method", "copy"));
 
         Outcome r = osc(args.toArray(String[]::new));
 
@@ -322,5 +324,72 @@ class RunCommandIT {
         Outcome r = osc("sandbox", "--help");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("start") && r.out().contains("stop") && r.out().contains("status"), r.toString());
+    }
+
+    private List<String> planArgs(String db, String alter, String... more) throws IOException {
+        List<String> args = runArgs(db, "t", alter);
+        args.set(0, "plan");
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void planJsonParsesAndHoldsEveryFieldTheTextShows() throws Exception {
+        String db = tableDb("cli_planjson");
+        Outcome json = osc(planArgs(db, "MODIFY b BIGINT, ADD COLUMN c INT DEFAULT 5", "--format", "json").toArray(String[]::new));
+        assertEquals(0, json.code(), json.toString());
+        com.fasterxml.jackson.databind.JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        for (String field : List.of("database", "table", "canRun", "alreadyApplied", "method", "methodReason", "shadowTable",
+                "oldTable", "columns", "estimates", "findings", "statements")) {
+            assertTrue(plan.has(field), field + " missing in " + json.out());
+        }
+        assertEquals("copy", plan.get("method").asText());
+        assertTrue(plan.get("canRun").asBoolean());
+        assertEquals(ROWS, plan.get("estimates").get("rows").asLong());
+        assertTrue(plan.get("estimates").get("copySeconds").asDouble() > 0);
+        List<String> actions = new ArrayList<>();
+        plan.get("columns").forEach(c -> actions.add(c.get("name").asText() + ":" + c.get("action").asText()));
+        assertEquals(List.of("id:copied", "a:copied", "b:converted", "c:added"), actions);
+        assertEquals("5", plan.get("columns").get(3).get("default").asText());
+
+        Outcome text = osc(planArgs(db, "MODIFY b BIGINT, ADD COLUMN c INT DEFAULT 5").toArray(String[]::new));
+        assertEquals(0, text.code(), text.toString());
+        // the two runs may fall on different seconds, which the old table's name carries
+        String stamp = "_osc_old_\\d{8}_\\d{6}";
+        String textOut = text.out().replaceAll(stamp, "_osc_old_X");
+        plan.get("statements").forEach(st -> assertTrue(textOut.contains(st.asText().replaceAll(stamp, "_osc_old_X")),
+                "text lacks " + st.asText()));
+        plan.get("findings").forEach(f -> assertTrue(text.out().contains(f.get("code").asText()), "text lacks " + f));
+        assertTrue(text.out().contains("method:       copy"), text.out());
+        assertTrue(text.out().contains("b: copied, converted int(11) -> bigint(20)"), text.out());
+        assertTrue(text.out().contains("c: added (default 5)"), text.out());
+        assertEquals(List.of("t"), tables(db), "planning changed nothing");
+    }
+
+    @Test
+    void planExitsTwoOnABlockerAndZeroForAnInstantChange() throws Exception {
+        String db = tableDb("cli_planblock");
+        Outcome instant = osc(planArgs(db, "ADD COLUMN c INT").toArray(String[]::new));
+        assertEquals(0, instant.code(), instant.toString());
+        assertTrue(instant.out().contains("method:       instant"), instant.out());
+        server.exec(db, "CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW SET NEW.b = NEW.b");
+        Outcome blocked = osc(planArgs(db, "ADD COLUMN c INT", "--format", "json").toArray(String[]::new));
+        assertEquals(2, blocked.code(), blocked.toString());
+        com.fasterxml.jackson.databind.JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(blocked.out());
+        assertFalse(plan.get("canRun").asBoolean());
+        assertEquals("TRIGGERS", plan.get("findings").get(0).get("code").asText());
+        assertEquals("blocker", plan.get("findings").get(0).get("severity").asText());
+    }
+
+    @Test
+    void runExecuteTwiceReportsAlreadyAppliedTheSecondTime() throws Exception {
+        String db = tableDb("cli_twice");
+        List<String> args = runArgs(db, "t", "ADD INDEX k_b (b)");
+        args.add("--execute");
+        Outcome first = osc(args.toArray(String[]::new));
+        assertEquals(0, first.code(), first.toString());
+        Outcome second = osc(args.toArray(String[]::new));
+        assertEquals(0, second.code(), second.toString());
+        assertTrue(second.out().contains("Already applied"), second.toString());
     }
 }

@@ -11,8 +11,13 @@ public final class ConnectionConfig {
     private final int port;
     private final String user;
     private final String password;
+    private final boolean utcSessions;
 
     public ConnectionConfig(String host, int port, String user, String password) {
+        this(host, port, user, password, false);
+    }
+
+    private ConnectionConfig(String host, int port, String user, String password, boolean utcSessions) {
         if (host == null || host.isBlank()) {
             throw OscException.badInput("--host is empty: give the server's host name or address");
         }
@@ -26,6 +31,20 @@ public final class ConnectionConfig {
         this.port = port;
         this.user = user;
         this.password = password == null ? "" : password;
+        this.utcSessions = utcSessions;
+    }
+
+    /**
+     * The same server, with sessions in UTC. osc needs that only for a TIMESTAMP key column, whose
+     * ranges must follow instants (no daylight-saving overlap); otherwise sessions keep the server's
+     * time zone, so TIMESTAMP conversions and CURRENT_TIMESTAMP defaults come out as a plain ALTER's.
+     */
+    public ConnectionConfig withUtcSessions() {
+        return new ConnectionConfig(host, port, user, password, true);
+    }
+
+    public boolean utcSessions() {
+        return utcSessions;
     }
 
     public String host() {

@@ -1,11 +1,8 @@
 package dev.osc.engine;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.osc.engine.alter.AlterParser;
 import dev.osc.engine.alter.AlterSpec;
 import dev.osc.engine.alter.ColumnMapping;
-import dev.osc.engine.check.CheckContext;
-import dev.osc.engine.check.Preflight;
 import dev.osc.engine.checksum.Checksummer;
 import dev.osc.engine.copy.CopyStatements;
 import dev.osc.engine.copy.KeyRange;
@@ -22,6 +19,10 @@ import dev.osc.engine.inspect.Inspector;
 import dev.osc.engine.inspect.TableInfo;
 import dev.osc.engine.key.PrimaryKey;
 import dev.osc.engine.key.RowKey;
+import dev.osc.engine.plan.Finding;
+import dev.osc.engine.plan.Findings;
+import dev.osc.engine.plan.Method;
+import dev.osc.engine.plan.Planner;
 import dev.osc.engine.repl.BinlogStreamer;
 import dev.osc.engine.repl.ChangeApplier;
 import dev.osc.engine.repl.ChangeSet;
@@ -33,7 +34,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -56,6 +56,9 @@ public final class Migration {
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
     private static final int CHECKSUM_CHUNK_ROWS = 10_000;
     private static final int CHECKSUM_THREADS = 2;
+    private static final int DUPLICATE_KEY = 1062;
+    /** Changed keys applied per transaction: large enough for bursts, small enough for short locks. */
+    private static final int APPLY_KEYS_PER_TRANSACTION = 10_000;
 
     private final MigrationConfig config;
     private final MigrationListener listener;
@@ -76,13 +79,10 @@ public final class Migration {
         return phase;
     }
 
-    /** Works out the plan and changes nothing. */
-    public MigrationResult dryRun() {
-        long start = System.nanoTime();
+    /** Works out the plan; changes nothing (beyond the moment an empty probe table exists). */
+    public Plan plan() {
         try (Connection c = Connections.open(config.connection())) {
-            Plan plan = plan(c);
-            return new MigrationResult(plan, false, 0, 0, Duration.ZERO, Duration.ofNanos(System.nanoTime() - start),
-                    0, 0, 0, 0, 0, 0);
+            return plan(c);
         } catch (SQLException e) {
             throw OscException.server("lost the connection to " + config.connection().describe() + ": " + e.getMessage(), e);
         }
@@ -90,39 +90,40 @@ public final class Migration {
 
     private Plan plan(Connection c) throws SQLException {
         enter(Phase.PREFLIGHT, "checking " + config.database() + "." + config.table());
-        AlterSpec spec = AlterParser.parse(config.alter(), config.database(), config.table());
-        ServerInfo server = ServerInfo.read(c);
-        Inspector inspector = new Inspector(c);
-        Optional<TableInfo> table = inspector.table(config.database(), config.table());
-        TableNames names = TableNames.of(table.map(TableInfo::name).orElse(config.table()), LocalDateTime.now());
-        Preflight.standard().run(new CheckContext(c, server, inspector, config.database(), config.table(), table, names));
-        TableInfo source = table.orElseThrow();
-        String tmp = Sql.quote(config.database(), names.shadow());
-        ColumnMapping mapping;
-        try {
-            Queries.exec(c, "CREATE TEMPORARY TABLE " + tmp + " LIKE " + Sql.quote(config.database(), source.name()));
-            try {
-                alterShadow(c, tmp, spec);
-                mapping = ColumnMapping.build(source, inspector.temporaryTable(config.database(), names.shadow()), spec);
-            } finally {
-                Queries.exec(c, "DROP TEMPORARY TABLE IF EXISTS " + tmp);
-            }
-        } catch (SQLException e) {
-            throw OscException.server("could not try the ALTER on a temporary copy of the table: " + e.getMessage(), e);
+        return new Planner(config, Findings.standard()).plan(c);
+    }
+
+    /** Works out the plan and refuses, as a run would, when a blocker stops it. Changes nothing. */
+    public MigrationResult dryRun() {
+        long start = System.nanoTime();
+        Plan plan = plan();
+        requireNoBlocker(plan);
+        return new MigrationResult(plan, plan.method(), false, 0, 0, Duration.ZERO,
+                Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
+    }
+
+    /** Every blocker's message in one exception; the change is refused and nothing was changed. */
+    private static void requireNoBlocker(Plan plan) {
+        List<Finding> blockers = plan.blockers();
+        if (blockers.isEmpty()) {
+            return;
         }
-        String shadow = Sql.quote(config.database(), names.shadow());
-        String src = Sql.quote(config.database(), source.name());
-        List<String> statements = List.of(
-                "CREATE TABLE " + shadow + " LIKE " + src,
-                "ALTER TABLE " + shadow + " " + spec.clauses(),
-                "-- follow the binary log for changes to " + src,
-                "INSERT INTO " + shadow + " (...) SELECT ... FROM " + src + " WHERE <key range> LOCK IN SHARE MODE  -- per chunk",
-                "-- checksum both tables chunk by chunk; repair and re-check differences",
-                "LOCK TABLES " + src + " WRITE, " + Sql.quote(config.database(), names.old()) + " WRITE, " + shadow
-                        + " WRITE  -- session A, waits at most " + config.cutOverLockWait().toMillis() + " ms",
-                "RENAME TABLE " + src + " TO " + Sql.quote(config.database(), names.old()) + ", " + shadow + " TO " + src
-                        + "  -- session B");
-        return new Plan(source, spec, names, mapping, statements);
+        String message = blockers.size() == 1 ? blockers.get(0).message()
+                : "the plan found " + blockers.size() + " blockers:\n" + blockers.stream()
+                        .map(f -> "  - " + f.code() + ": " + f.message()).collect(java.util.stream.Collectors.joining("\n"));
+        throw OscException.badInput(message);
+    }
+
+    /** Warnings stop the run unless the user named their codes in --accept. */
+    private void requireAccepted(Plan plan) {
+        List<String> unaccepted = plan.warnings().stream().map(Finding::code).distinct()
+                .filter(code -> !config.accepted().contains(code)).toList();
+        if (!unaccepted.isEmpty()) {
+            throw OscException.badInput("the plan has warnings that need your consent: " + plan.warnings().stream()
+                    .filter(f -> unaccepted.contains(f.code())).map(f -> f.code() + ": " + f.message())
+                    .collect(java.util.stream.Collectors.joining("; ")) + ". Run again with --accept "
+                    + String.join(",", unaccepted) + " to go ahead; nothing was changed");
+        }
     }
 
     /** Applies the user's clauses to a table of osc's; a server error here is the user's ALTER failing. */
@@ -141,6 +142,13 @@ public final class Migration {
         Connection main = Connections.open(config.connection());
         try {
             Plan plan = plan(main);
+            if (plan.alreadyApplied()) {
+                enter(Phase.DONE, config.table() + " already has the schema this ALTER produces; nothing to do");
+                return new MigrationResult(plan, plan.method(), false, 0, 0, Duration.ZERO,
+                        Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
+            }
+            requireNoBlocker(plan);
+            requireAccepted(plan);
             String lockName = lockName();
             // This session holds the migration's named lock for hours on a big table; a server
             // wait_timeout must not end it (and the lock with it) while the copy runs elsewhere.
@@ -150,6 +158,12 @@ public final class Migration {
                         + config.table() + " right now; nothing was changed. Wait for it to finish");
             }
             try {
+                if (plan.method() == Method.INSTANT) {
+                    Optional<MigrationResult> instant = runInstant(main, plan, start);
+                    if (instant.isPresent()) {
+                        return instant.get();
+                    }
+                }
                 return new Run(plan, main, start).run();
             } finally {
                 try {
@@ -168,6 +182,51 @@ public final class Migration {
                 log.debug("closing", e);
             }
         }
+    }
+
+    /**
+     * The one-statement path: ALTER ... ALGORITHM=INSTANT on the table itself, with a bounded wait
+     * for its metadata lock and retries. Empty when the server turns INSTANT down for the real table
+     * after all (MySQL limits instant changes per table); the copy path then runs.
+     */
+    private Optional<MigrationResult> runInstant(Connection main, Plan plan, long start) throws SQLException {
+        enter(Phase.CUT_OVER, "applying the change instantly (ALGORITHM=INSTANT)");
+        long waitSeconds = Math.max(1, (config.cutOverLockWait().toMillis() + 999) / 1000);
+        Queries.exec(main, "SET SESSION lock_wait_timeout = " + waitSeconds);
+        String sql = "ALTER TABLE " + Sql.quote(config.database(), plan.source().name()) + " " + plan.alter().clauses()
+                + ", ALGORITHM=INSTANT";
+        SQLException last = null;
+        for (int attempt = 1; attempt <= config.cutOverAttempts(); attempt++) {
+            long t0 = System.nanoTime();
+            try {
+                Queries.exec(main, sql);
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                enter(Phase.DONE, plan.source().name() + " has the new schema (instant change, " + millis + " ms)");
+                return Optional.of(new MigrationResult(plan, Method.INSTANT, true, 0, 0, Duration.ZERO,
+                        Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, attempt, millis, 0));
+            } catch (SQLException e) {
+                if (e.getErrorCode() == 1845 || e.getErrorCode() == 1846) {
+                    listener.notice("the server turned ALGORITHM=INSTANT down for the table itself (" + e.getMessage()
+                            + "); copying instead");
+                    return Optional.empty();
+                }
+                if (e.getErrorCode() != 1205) {
+                    throw OscException.failed("the instant ALTER failed: " + e.getMessage() + "; the table is unchanged", e);
+                }
+                last = e;
+                listener.notice("instant ALTER attempt " + attempt + " of " + config.cutOverAttempts()
+                        + " could not get the table's lock within " + waitSeconds + " s; the table keeps serving");
+                try {
+                    Thread.sleep(config.cutOverBackoff().toMillis() << Math.min(attempt - 1, 6));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw OscException.failed("interrupted; the table is unchanged", ie);
+                }
+            }
+        }
+        throw OscException.failed("the instant ALTER could not get the table's lock in " + config.cutOverAttempts()
+                + " attempts (" + last.getMessage() + "); the table is unchanged. Find what holds it (long transactions)"
+                + " and run again", last);
     }
 
     /** GET_LOCK names are limited to 64 characters; hash long table names. */
@@ -215,6 +274,9 @@ public final class Migration {
         private BinlogPosition masterPosition;
         private long lastProgress;
         private boolean swapped;
+        private String sourceDefinition;
+        /** Where copy, apply, checksum and cut-over sessions connect (UTC for a TIMESTAMP key). */
+        private ConnectionConfig sessions;
 
         Run(Plan plan, Connection main, long start) {
             this.plan = plan;
@@ -240,23 +302,27 @@ public final class Migration {
 
         private MigrationResult migrate() throws Exception {
             enter(Phase.SETUP, "creating shadow table " + names.shadow());
+            sourceDefinition = new Inspector(main).definition(Sql.quote(database, plan.source().name()));
             String shadow = Sql.quote(database, names.shadow());
             Queries.exec(main, "CREATE TABLE " + shadow + " LIKE " + Sql.quote(database, plan.source().name()));
             alterShadow(main, shadow, plan.alter());
             TableInfo shadowInfo = new Inspector(main).table(database, names.shadow()).orElseThrow();
             ColumnMapping mapping = ColumnMapping.build(plan.source(), shadowInfo, plan.alter());
             PrimaryKey key = PrimaryKey.of(mapping);
-            CopyStatements statements = new CopyStatements(database, plan.source().name(), names.shadow(), mapping, key);
+            CopyStatements statements = new CopyStatements(database, plan.source().name(), names.shadow(), mapping, key,
+                    onlyExistingUniqueKeys(mapping));
             copier = new RowCopier(statements);
-            applier = new ChangeApplier(statements);
+            applier = new ChangeApplier(statements, config.applyBatchKeys());
             checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
                     CHECKSUM_CHUNK_ROWS);
 
             BinlogPosition from = ServerInfo.binlogPosition(main);
             streamer = new BinlogStreamer(config.connection(), plan.source(), key, changes, config.binlogReconnectAttempts());
+            sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
+                    ? config.connection().withUtcSessions() : config.connection();
             streamer.start(from);
             masterPosition = from;
-            pool = Connections.pool(config.connection(), "work", CHECKSUM_THREADS + 2);
+            pool = Connections.pool(sessions, "work", CHECKSUM_THREADS + 2);
 
             long copyStart = System.nanoTime();
             copyRows();
@@ -269,14 +335,15 @@ public final class Migration {
 
             enter(Phase.CUT_OVER, "swapping " + plan.source().name() + " and " + names.shadow());
             streamer.ignoreSourceDdl();
-            CutOver.Result cut = new CutOver(config.connection(), database, names, config.cutOverLockWait(),
+            CutOver.Result cut = new CutOver(sessions, database, names, config.cutOverLockWait(),
                     config.cutOverAttempts(), config.cutOverBackoff(), lock -> {
+                        requireUnchangedSource(lock);
                         drainUnderLock(lock);
                         carryAutoIncrement(lock);
                     }, listener::notice).run();
             swapped = true;
             enter(Phase.DONE, plan.source().name() + " has the new schema; the old table is kept as " + names.old());
-            return new MigrationResult(plan, true, rowsCopied, changesApplied, copyTime,
+            return new MigrationResult(plan, Method.COPY, true, rowsCopied, changesApplied, copyTime,
                     Duration.ofNanos(System.nanoTime() - start), checksum[0], checksummer.rowsChecked(), checksum[1],
                     cut.attempts(), cut.lockMillis(), streamer.reconnects());
         }
@@ -290,10 +357,10 @@ public final class Migration {
                 while (true) {
                     checkCancelled();
                     streamer.checkHealthy();
-                    applyPending(c, 20);
+                    applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                     RowKey upper = copier.boundaryAfter(c, lower, chunkRows);
                     long t0 = System.nanoTime();
-                    rowsCopied += copier.copy(c, new KeyRange(lower, upper));
+                    rowsCopied += copyChunk(c, new KeyRange(lower, upper));
                     long took = Math.max(1, System.nanoTime() - t0);
                     // Follow the time target, but change the size at most 2x per chunk so one slow
                     // chunk (a lock wait, a cold page) does not collapse it.
@@ -311,15 +378,103 @@ public final class Migration {
             }
         }
 
-        /** Applies up to {@code maxBatches} batches of pending changes. */
-        private void applyPending(Connection c, int maxBatches) throws SQLException {
-            for (int i = 0; i < maxBatches; i++) {
-                List<RowKey> keys = changes.drain(config.applyBatchKeys());
-                if (keys.isEmpty()) {
-                    return;
+        /** Whether every unique key of the shadow is one the source enforces on the same columns. */
+        private boolean onlyExistingUniqueKeys(ColumnMapping mapping) throws SQLException {
+            Inspector inspector = new Inspector(main);
+            java.util.Set<List<String>> sourceKeys = inspector.uniqueKeys(Sql.quote(database, plan.source().name()));
+            java.util.Map<String, String> toSource = new java.util.HashMap<>();
+            // a converted column (another collation or type) may make equal what was distinct: such a
+            // key counts as new
+            mapping.copied().stream().filter(p -> !p.converted()).forEach(p -> toSource.put(
+                    p.target().name().toLowerCase(java.util.Locale.ROOT), p.source().name().toLowerCase(java.util.Locale.ROOT)));
+            for (List<String> shadowKey : inspector.uniqueKeys(Sql.quote(database, names.shadow()))) {
+                List<String> asSource = new ArrayList<>();
+                for (String part : shadowKey) {
+                    String column = part.replaceAll("\\(\\d+\\)$", "");
+                    String mapped = toSource.get(column);
+                    if (mapped == null) {
+                        return false;
+                    }
+                    asSource.add(mapped + part.substring(column.length()));
                 }
-                applier.apply(c, keys, watermark, true);
+                if (!sourceKeys.contains(asSource)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Applies up to {@code maxKeys} pending changes in one transaction; on failure the keys go back. */
+        private void applyPending(Connection c, int maxKeys) throws SQLException, InterruptedException {
+            List<RowKey> keys = changes.drain(maxKeys);
+            if (keys.isEmpty()) {
+                return;
+            }
+            try {
+                applier.apply(c, keys, watermark);
                 changesApplied += keys.size();
+            } catch (SQLException e) {
+                changes.restore(keys);
+                if (e.getErrorCode() != DUPLICATE_KEY) {
+                    throw e;
+                }
+                applyEverythingPending(c, e);
+            }
+        }
+
+        /**
+         * A re-read row collided on a unique key with a shadow row whose own change is not applied
+         * yet (a unique value moved between rows). Catch up with the binlog and apply everything
+         * pending at once, so that both rows are deleted before either is re-inserted. A collision
+         * that survives this is a real duplicate that the new table's unique key rejects.
+         */
+        private void applyEverythingPending(Connection c, SQLException first) throws SQLException, InterruptedException {
+            SQLException last = first;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
+                List<RowKey> keys = changes.drain(Integer.MAX_VALUE);
+                try {
+                    applier.apply(c, keys, watermark);
+                    changesApplied += keys.size();
+                    return;
+                } catch (SQLException e) {
+                    changes.restore(keys);
+                    if (e.getErrorCode() != DUPLICATE_KEY) {
+                        throw e;
+                    }
+                    last = e;
+                }
+            }
+            throw duplicates(last);
+        }
+
+        /** Copies one chunk; a unique-key collision with a stale shadow row is resolved as in applying. */
+        private int copyChunk(Connection c, KeyRange range) throws SQLException, InterruptedException {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    return copier.copy(c, range);
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != DUPLICATE_KEY) {
+                        throw e;
+                    }
+                    if (attempt == 3) {
+                        throw duplicates(e);
+                    }
+                    streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
+                    applyPending(c, Integer.MAX_VALUE);
+                }
+            }
+        }
+
+        private OscException duplicates(SQLException e) {
+            return new OscException(OscException.Kind.FAILED, "the new table's unique key rejects rows of the table: "
+                    + e.getMessage() + ". osc stops rather than drop a row; the original table is intact."
+                    + " Remove the duplicates (osc plan lists them) or leave the unique key out of --alter", e);
+        }
+
+        private void applyAllPending(Connection c) throws SQLException, InterruptedException {
+            while (changes.size() > 0) {
+                applyPending(c, APPLY_KEYS_PER_TRANSACTION);
             }
         }
 
@@ -330,7 +485,7 @@ public final class Migration {
                     checkCancelled();
                     BinlogPosition target = ServerInfo.binlogPosition(c);
                     streamer.awaitPosition(target, CATCH_UP_WAIT);
-                    applyPending(c, Integer.MAX_VALUE);
+                    applyAllPending(c);
                     reportProgress(c, false);
                     if (changes.size() < config.applyBatchKeys() || System.nanoTime() > deadline) {
                         return;
@@ -358,7 +513,7 @@ public final class Migration {
                 }
                 try (Connection c = pool.getConnection()) {
                     for (Checksummer.Difference d : diffs) {
-                        applyPending(c, Integer.MAX_VALUE);
+                        applyAllPending(c);
                         copier.recopy(c, d.range());
                         repaired++;
                     }
@@ -376,7 +531,7 @@ public final class Migration {
             List<Connection> snapshots = new ArrayList<>();
             try {
                 for (int i = 0; i < CHECKSUM_THREADS; i++) {
-                    Connection s = Connections.open(config.connection());
+                    Connection s = Connections.open(sessions);
                     Queries.exec(s, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                     snapshots.add(s);
                 }
@@ -388,7 +543,7 @@ public final class Migration {
                         while (!result.isDone()) {
                             checkCancelled();
                             streamer.checkHealthy();
-                            applyPending(c, 20);
+                            applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                             reportProgress(c, false);
                             try {
                                 return result.get(200, TimeUnit.MILLISECONDS);
@@ -418,7 +573,7 @@ public final class Migration {
             long waitSeconds = Math.max(1, (config.cutOverLockWait().toMillis() + 999) / 1000);
             String lastError = null;
             for (int attempt = 1; attempt <= config.cutOverAttempts(); attempt++) {
-                try (Connection lock = Connections.open(config.connection())) {
+                try (Connection lock = Connections.open(sessions)) {
                     Queries.exec(lock, "SET SESSION lock_wait_timeout = " + waitSeconds);
                     try {
                         Queries.exec(lock, "LOCK TABLES " + src + " READ, " + shadow + " WRITE");
@@ -449,13 +604,20 @@ public final class Migration {
         private void drainUnderLock(Connection lockHolder) throws Exception {
             BinlogPosition target = ServerInfo.binlogPosition(lockHolder);
             streamer.awaitPosition(target, Duration.ofSeconds(10));
-            while (true) {
-                List<RowKey> keys = changes.drain(config.applyBatchKeys());
-                if (keys.isEmpty()) {
-                    return;
-                }
-                applier.apply(lockHolder, keys, watermark, false);
-                changesApplied += keys.size();
+            applyAllPending(lockHolder);
+        }
+
+        /**
+         * Under the cut-over lock, the source must still be what osc planned against: an index or
+         * trigger someone added meanwhile would silently disappear with the swap.
+         */
+        private void requireUnchangedSource(Connection lockHolder) throws SQLException {
+            Inspector inspector = new Inspector(lockHolder);
+            String now = inspector.definition(Sql.quote(database, plan.source().name()));
+            if (!now.equals(sourceDefinition) || !inspector.triggers(database, plan.source().name()).isEmpty()) {
+                throw new OscException(OscException.Kind.FAILED, "the definition of " + plan.source().name()
+                        + " (indexes, columns or triggers) changed while osc was migrating it; osc will not swap in a"
+                        + " table built from the old definition. The original table is intact; run osc again");
             }
         }
 
@@ -472,7 +634,11 @@ public final class Migration {
             }
             Optional<String> next = Queries.string(lockHolder, "SELECT AUTO_INCREMENT FROM information_schema.TABLES"
                     + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, plan.source().name());
-            if (next.isPresent() && Long.parseLong(next.get()) > 1) {
+            Optional<String> shadowNext = Queries.string(lockHolder, "SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, names.shadow());
+            // the larger one wins: the ALTER itself may have set a higher counter
+            if (next.isPresent() && Long.parseLong(next.get()) > 1
+                    && (shadowNext.isEmpty() || Long.parseLong(next.get()) > Long.parseLong(shadowNext.get()))) {
                 Queries.exec(lockHolder, "ALTER TABLE " + Sql.quote(database, names.shadow()) + " AUTO_INCREMENT = "
                         + Long.parseLong(next.get()));
             }

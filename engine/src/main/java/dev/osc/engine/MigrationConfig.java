@@ -21,6 +21,8 @@ public final class MigrationConfig {
     private final int checksumRounds;
     private final int binlogReconnectAttempts;
     private final int applyBatchKeys;
+    private final java.util.Set<String> accepted;
+    private final boolean allowInstant;
 
     private MigrationConfig(Builder b) {
         this.connection = Objects.requireNonNull(b.connection, "connection");
@@ -36,6 +38,8 @@ public final class MigrationConfig {
         this.checksumRounds = atLeast(b.checksumRounds, 1, "checksum rounds");
         this.binlogReconnectAttempts = atLeast(b.binlogReconnectAttempts, 0, "binlog reconnect attempts");
         this.applyBatchKeys = atLeast(b.applyBatchKeys, 1, "apply batch size");
+        this.accepted = java.util.Set.copyOf(b.accepted);
+        this.allowInstant = b.allowInstant;
     }
 
     private static String require(String value, String message) {
@@ -82,6 +86,10 @@ public final class MigrationConfig {
     public int binlogReconnectAttempts() { return binlogReconnectAttempts; }
     /** Keys applied per statement when replaying binlog changes. */
     public int applyBatchKeys() { return applyBatchKeys; }
+    /** Warning codes the user accepted (--accept); a warning not listed stops the migration. */
+    public java.util.Set<String> accepted() { return accepted; }
+    /** Whether osc may apply the change with ALGORITHM=INSTANT when the server confirms it can. */
+    public boolean allowInstant() { return allowInstant; }
 
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -98,6 +106,8 @@ public final class MigrationConfig {
         b.checksumRounds = checksumRounds;
         b.binlogReconnectAttempts = binlogReconnectAttempts;
         b.applyBatchKeys = applyBatchKeys;
+        b.accepted = accepted;
+        b.allowInstant = allowInstant;
         return b;
     }
 
@@ -116,6 +126,8 @@ public final class MigrationConfig {
         private int checksumRounds = 3;
         private int binlogReconnectAttempts = 5;
         private int applyBatchKeys = 500;
+        private java.util.Set<String> accepted = java.util.Set.of();
+        private boolean allowInstant = true;
 
         public Builder connection(ConnectionConfig v) { connection = v; return this; }
         public Builder database(String v) { database = v; return this; }
@@ -130,6 +142,8 @@ public final class MigrationConfig {
         public Builder checksumRounds(int v) { checksumRounds = v; return this; }
         public Builder binlogReconnectAttempts(int v) { binlogReconnectAttempts = v; return this; }
         public Builder applyBatchKeys(int v) { applyBatchKeys = v; return this; }
+        public Builder accepted(java.util.Set<String> v) { accepted = v; return this; }
+        public Builder allowInstant(boolean v) { allowInstant = v; return this; }
 
         public MigrationConfig build() {
             return new MigrationConfig(this);

@@ -5,13 +5,14 @@ import java.time.Duration;
 /**
  * What a migration did.
  *
- * @param executed        false for a dry run, which changed nothing
+ * @param executed        false for a dry run or an already applied change: nothing was changed
+ * @param method          how the change was carried out (COPY when an INSTANT attempt fell back)
  * @param checksumRounds  checksum passes run (more than one when differences were repaired)
  * @param rangesRepaired  key ranges the checksum found different and re-copied
  * @param cutOverAttempts attempts the swap took
  * @param lockMillis      how long the application's writes were held at the swap
  */
-public record MigrationResult(Plan plan, boolean executed, long rowsCopied, long changesApplied, Duration copyTime,
+public record MigrationResult(Plan plan, dev.osc.engine.plan.Method method, boolean executed, long rowsCopied, long changesApplied, Duration copyTime,
                               Duration total, int checksumRounds, long rowsChecked, int rangesRepaired,
                               int cutOverAttempts, long lockMillis, long binlogReconnects) {
 }

@@ -18,7 +18,10 @@ public final class MigrationFixture {
     private MigrationFixture() {
     }
 
-    /** A config with small chunks, so that even small test tables are copied in many chunks. */
+    /**
+     * A config with small chunks, so that even small test tables are copied in many chunks, and the
+     * copy path forced.
+     */
     public static MigrationConfig.Builder config(TestServer server, String database, String table, String alter) {
         return MigrationConfig.builder()
                 .connection(new ConnectionConfig(server.host(), server.port(), server.user(), server.password()))
@@ -28,7 +31,10 @@ public final class MigrationFixture {
                 .initialChunkRows(50)
                 .maxChunkRows(200)
                 .chunkTime(Duration.ofMillis(20))
-                .cutOverBackoff(Duration.ofMillis(100));
+                .cutOverBackoff(Duration.ofMillis(100))
+                // these tests are about the copy path, and their ALTERs are meant: accept osc's warnings
+                .allowInstant(false)
+                .accepted(java.util.Set.of("NOT_REVERSIBLE", "DROP_ADD_SAME_TYPE"));
     }
 
     /** Inserts {@code n} rows with a batch, in one transaction. */

@@ -122,6 +122,7 @@ public final class AlterParser {
         Map<String, String> renamed = new LinkedHashMap<>();
         Set<String> dropped = new LinkedHashSet<>();
         Set<String> added = new LinkedHashSet<>();
+        Set<String> addedIndexes = new LinkedHashSet<>();
         List<String> summaries = new ArrayList<>();
         boolean changesPk = false;
         for (AlterExpression e : alter.getAlterExpressions()) {
@@ -152,6 +153,10 @@ public final class AlterParser {
                     || (op == AlterOperation.ADD && e.getPkColumns() != null)) {
                 changesPk = true;
             }
+            if (op == AlterOperation.ADD && e.getIndex() != null && e.getIndex().getName() != null
+                    && e.getPkColumns() == null) {
+                addedIndexes.add(unquote(e.getIndex().getName()));
+            }
             if (e.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType cd : e.getColDataTypeList()) {
                     String name = unquote(cd.getColumnName()).toLowerCase(Locale.ROOT);
@@ -172,7 +177,7 @@ public final class AlterParser {
                 dropped.add(unquote(e.getColumnName()).toLowerCase(Locale.ROOT));
             }
         }
-        return new AlterSpec(clauses, Map.copyOf(renamed), Set.copyOf(dropped), Set.copyOf(added), changesPk,
+        return new AlterSpec(clauses, Map.copyOf(renamed), Set.copyOf(dropped), Set.copyOf(added), Set.copyOf(addedIndexes), changesPk,
                 List.copyOf(summaries));
     }
 

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param renamed   old column name to new (lower-case old names), from CHANGE and RENAME COLUMN
  * @param dropped   lower-case names of dropped columns
  * @param added     lower-case names of added columns
+ * @param addedIndexes names of indexes the ALTER adds by name
  */
 public record AlterSpec(String clauses, Map<String, String> renamed, Set<String> dropped, Set<String> added,
-                        boolean changesPrimaryKey, List<String> clauseSummaries) {
+                        Set<String> addedIndexes, boolean changesPrimaryKey, List<String> clauseSummaries) {
 }

@@ -70,6 +70,15 @@ public final class ColumnMapping {
                             + ": osc copies rows by the primary key, so the key columns must stay"));
             key.add(pair);
         }
+        for (Pair p : key) {
+            // chunks and checksum ranges are built in the source's key order; a key column whose
+            // order may change (another collation or type family) would make them disagree
+            if (p.converted() && !(p.source().isInteger() && p.target().isInteger())) {
+                throw OscException.badInput("--alter changes primary key column " + p.source().name() + " from "
+                        + p.source().columnType() + " to " + p.target().columnType() + ": osc supports widening an integer"
+                        + " key, not other changes of a key column's type or collation, yet");
+            }
+        }
         List<String> expectedShadowKey = key.stream().map(p -> p.target().name().toLowerCase(Locale.ROOT)).toList();
         List<String> shadowKey = shadow.primaryKey().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         if (!expectedShadowKey.equals(shadowKey)) {
@@ -118,7 +127,8 @@ public final class ColumnMapping {
             out.add(p.source().name() + ": " + what);
         }
         dropped.forEach(c -> out.add(c.name() + ": dropped"));
-        added.forEach(c -> out.add(c.name() + ": added" + (c.generated() ? " (generated)" : "")));
+        added.forEach(c -> out.add(c.name() + ": added" + (c.generated() ? " (generated)"
+                : c.defaultValue() != null ? " (default " + c.defaultValue() + ")" : c.nullable() ? " (default NULL)" : "")));
         return out;
     }
 }

@@ -17,13 +17,13 @@ public final class ForeignKeysCheck implements Check {
         List<Problem> problems = new ArrayList<>();
         List<String> from = ctx.inspector().foreignKeysFrom(ctx.database(), ctx.table());
         if (!from.isEmpty()) {
-            problems.add(Problem.input("table " + ctx.table() + " has foreign keys (" + String.join(", ", from)
+            problems.add(Problem.input("FOREIGN_KEYS", "table " + ctx.table() + " has foreign keys (" + String.join(", ", from)
                     + "): osc does not support foreign keys yet, because the swapped table would carry them under"
                     + " other names. Use a plain ALTER TABLE for this table"));
         }
         List<String> to = ctx.inspector().foreignKeysTo(ctx.database(), ctx.table());
         if (!to.isEmpty()) {
-            problems.add(Problem.input("foreign keys of other tables reference " + ctx.table() + " (" + String.join(", ", to)
+            problems.add(Problem.input("FOREIGN_KEYS", "foreign keys of other tables reference " + ctx.table() + " (" + String.join(", ", to)
                     + "): osc does not support them yet, because after the swap they would point at the old table."
                     + " Use a plain ALTER TABLE for this table"));
         }

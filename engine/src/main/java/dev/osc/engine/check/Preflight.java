@@ -23,7 +23,21 @@ public final class Preflight {
                 new TriggersCheck(), new ForeignKeysCheck()));
     }
 
-    public void run(CheckContext context) {
+    /**
+     * Runs every check. Server problems (settings, privileges) are thrown at once as
+     * {@link OscException.Kind#SERVER}; problems with the table or the input are returned, for the
+     * plan to report as blockers.
+     */
+    public List<Problem> inputProblems(CheckContext context) {
+        List<Problem> problems = all(context);
+        List<Problem> server = problems.stream().filter(p -> p.kind() == OscException.Kind.SERVER).toList();
+        if (!server.isEmpty()) {
+            throw failure(problems);
+        }
+        return problems;
+    }
+
+    private List<Problem> all(CheckContext context) {
         List<Problem> problems = new ArrayList<>();
         try {
             for (Check c : checks) {
@@ -32,14 +46,16 @@ public final class Preflight {
         } catch (SQLException e) {
             throw OscException.server("preflight could not read the server: " + e.getMessage(), e);
         }
-        if (problems.isEmpty()) {
-            return;
-        }
+        return problems;
+    }
+
+    /** One exception naming every problem; server problems decide the kind. */
+    public static OscException failure(List<Problem> problems) {
         OscException.Kind kind = problems.stream().anyMatch(p -> p.kind() == OscException.Kind.SERVER)
                 ? OscException.Kind.SERVER : OscException.Kind.BAD_INPUT;
         String message = problems.size() == 1 ? problems.get(0).message()
                 : "preflight found " + problems.size() + " problems:\n" + problems.stream()
                         .map(p -> "  - " + p.message()).collect(Collectors.joining("\n"));
-        throw new OscException(kind, message);
+        return new OscException(kind, message);
     }
 }

@@ -14,39 +14,39 @@ public final class TableCheck implements Check {
     public List<Problem> run(CheckContext ctx) throws SQLException {
         List<Problem> problems = new ArrayList<>();
         if (!ctx.inspector().databaseExists(ctx.database())) {
-            problems.add(Problem.input("database " + ctx.database() + " does not exist: check --database"));
+            problems.add(Problem.input("TABLE_MISSING", "database " + ctx.database() + " does not exist: check --database"));
             return problems;
         }
         if (ctx.tableInfo().isEmpty()) {
-            problems.add(Problem.input("table " + ctx.database() + "." + ctx.table()
+            problems.add(Problem.input("TABLE_MISSING", "table " + ctx.database() + "." + ctx.table()
                     + " does not exist (or is a view): check --table"));
             return problems;
         }
         TableInfo t = ctx.tableInfo().get();
         if (!"InnoDB".equalsIgnoreCase(t.engine())) {
-            problems.add(Problem.input("table " + t.name() + " uses the " + t.engine()
+            problems.add(Problem.input("UNSUPPORTED_ENGINE", "table " + t.name() + " uses the " + t.engine()
                     + " engine: osc needs InnoDB (transactions and row locks)"));
         }
         if (t.primaryKey().isEmpty()) {
-            problems.add(Problem.input("table " + t.name() + " has no primary key: osc copies and tracks rows by it."
+            problems.add(Problem.input("NO_PRIMARY_KEY", "table " + t.name() + " has no primary key: osc copies and tracks rows by it."
                     + " Add one first (a plain ALTER TABLE ... ADD PRIMARY KEY)"));
         } else if (t.primaryKeyPrefix()) {
-            problems.add(Problem.input("the primary key of " + t.name() + " indexes a column prefix only: osc needs whole-column keys"));
+            problems.add(Problem.input("NO_PRIMARY_KEY", "the primary key of " + t.name() + " indexes a column prefix only: osc needs whole-column keys"));
         } else {
             for (Column c : t.primaryKeyColumns()) {
                 String why = KeyColumn.unsupportedReason(c);
                 if (why != null) {
-                    problems.add(Problem.input(why));
+                    problems.add(Problem.input("NO_PRIMARY_KEY", why));
                 }
             }
         }
         if (ctx.inspector().tableExists(ctx.database(), ctx.names().shadow())) {
-            problems.add(Problem.input("a table named " + ctx.names().shadow() + " already exists; osc builds the new"
+            problems.add(Problem.input("SHADOW_TABLE_EXISTS", "a table named " + ctx.names().shadow() + " already exists; osc builds the new"
                     + " table under that name. If an interrupted osc run left it, drop it (DROP TABLE `"
                     + ctx.names().shadow().replace("`", "``") + "`); otherwise rename it"));
         }
         if (ctx.inspector().tableExists(ctx.database(), ctx.names().old())) {
-            problems.add(Problem.input("a table named " + ctx.names().old() + " already exists; osc keeps the old table"
+            problems.add(Problem.input("SHADOW_TABLE_EXISTS", "a table named " + ctx.names().old() + " already exists; osc keeps the old table"
                     + " under that name. Rename or drop it, or wait a second and run again"));
         }
         return problems;

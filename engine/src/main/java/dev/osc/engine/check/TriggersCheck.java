@@ -17,7 +17,7 @@ public final class TriggersCheck implements Check {
         if (triggers.isEmpty()) {
             return List.of();
         }
-        return List.of(Problem.input("table " + ctx.table() + " has triggers (" + String.join(", ", triggers)
+        return List.of(Problem.input("TRIGGERS", "table " + ctx.table() + " has triggers (" + String.join(", ", triggers)
                 + "): osc does not support triggers yet, because they would not be carried over to the new table"
                 + " at the swap. Drop them for the migration and re-create them after, or use a plain ALTER TABLE"));
     }

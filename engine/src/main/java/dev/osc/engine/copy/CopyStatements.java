@@ -15,12 +15,27 @@ public final class CopyStatements {
     private final String shadow;
     private final ColumnMapping mapping;
     private final PrimaryKey key;
+    private final String insert;
 
     public CopyStatements(String database, String sourceTable, String shadowTable, ColumnMapping mapping, PrimaryKey key) {
+        this(database, sourceTable, shadowTable, mapping, key, false);
+    }
+
+    /**
+     * @param replace write with REPLACE: allowed only when every unique key of the shadow is one the
+     *                source enforces too. A collision on such a key can then only be with a stale
+     *                shadow row whose own change is still on its way through the binlog (a unique
+     *                value moved between rows); replacing it is safe because that change will
+     *                re-apply it. A unique key new in the ALTER may meet real duplicates, which must
+     *                stop the migration instead, so those tables use INSERT.
+     */
+    public CopyStatements(String database, String sourceTable, String shadowTable, ColumnMapping mapping, PrimaryKey key,
+                          boolean replace) {
         this.source = Sql.quote(database, sourceTable);
         this.shadow = Sql.quote(database, shadowTable);
         this.mapping = mapping;
         this.key = key;
+        this.insert = replace ? "REPLACE" : "INSERT";
     }
 
     public PrimaryKey key() {
@@ -29,7 +44,7 @@ public final class CopyStatements {
 
     /** INSERT INTO shadow SELECT ... FROM source WHERE {@code where} (on source columns). */
     public String insertSelect(String where) {
-        return "INSERT INTO " + shadow + " (" + mapping.targetColumnList() + ") SELECT " + mapping.sourceColumnList()
+        return insert + " INTO " + shadow + " (" + mapping.targetColumnList() + ") SELECT " + mapping.sourceColumnList()
                 + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where + " LOCK IN SHARE MODE";
     }
 

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +37,7 @@ import java.util.function.Consumer;
  */
 public final class CutOver {
     private static final Logger log = LoggerFactory.getLogger(CutOver.class);
+    static final String SENTRY_COMMENT = "osc cut-over sentry";
 
     /** Brings the shadow table fully up to date, using the connection that holds the locks. */
     public interface Drainer {
@@ -70,6 +72,10 @@ public final class CutOver {
     public Result run() throws InterruptedException {
         String lastError = "";
         for (int attempt = 1; attempt <= attempts; attempt++) {
+            if (attempt > 1 && swappedAlready()) {
+                // an earlier attempt's rename went through although osc saw it fail
+                return new Result(attempt - 1, 0);
+            }
             try {
                 long lockMillis = attempt();
                 return new Result(attempt, lockMillis);
@@ -111,8 +117,8 @@ public final class CutOver {
                 Queries.exec(a, "SET SESSION lock_wait_timeout = " + waitSeconds);
                 Queries.exec(b, "SET SESSION lock_wait_timeout = " + (waitSeconds + 30));
                 long bId = Queries.number(b, "SELECT CONNECTION_ID()");
-                Queries.exec(a, "DROP TABLE IF EXISTS " + sentry);
-                Queries.exec(a, "CREATE TABLE " + sentry + " (sentry INT) ENGINE=InnoDB COMMENT='osc cut-over sentry'");
+                dropSentryIfLeft(sentry);
+                Queries.exec(a, "CREATE TABLE " + sentry + " (sentry INT) ENGINE=InnoDB COMMENT='" + SENTRY_COMMENT + "'");
                 long lockStart = System.nanoTime();
                 try {
                     Queries.exec(a, "LOCK TABLES " + src + " WRITE, " + sentry + " WRITE, " + shadow + " WRITE");
@@ -122,7 +128,17 @@ public final class CutOver {
                 }
                 long locked = System.nanoTime();
                 log.debug("cut-over lock taken after {} ms", (locked - lockStart) / 1_000_000);
-                drainer.drain(a);
+                try {
+                    drainer.drain(a);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // a drain that fails would fail again; retrying could swap a shadow table that
+                    // lacks the failed changes. Stop: closing the connections releases the locks.
+                    throw e instanceof OscException oe ? oe
+                            : OscException.failed("applying the last changes under the cut-over lock failed: "
+                            + e.getMessage() + "; the original table is intact", e);
+                }
                 rename = renamer.submit(() -> {
                     Queries.exec(b, "RENAME TABLE " + src + " TO " + sentry + ", " + shadow + " TO " + src);
                     return null;
@@ -187,11 +203,28 @@ public final class CutOver {
         }
     }
 
+    /** The shadow table is gone and the old name holds a real table: the rename happened. */
+    private boolean swappedAlready() {
+        try (Connection c = Connections.open(connection)) {
+            boolean shadowThere = Queries.string(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                    + " AND TABLE_NAME = ?", database, names.shadow()).isPresent();
+            Optional<String> oldComment = Queries.string(c, "SELECT TABLE_COMMENT FROM information_schema.TABLES"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, names.old());
+            return !shadowThere && oldComment.isPresent() && !SENTRY_COMMENT.equals(oldComment.get());
+        } catch (RuntimeException | SQLException e) {
+            throw OscException.failed("could not check whether the swap happened: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Drops a sentry left by a failed attempt, and nothing else: a table under the old name that is
+     * not osc's sentry may be the original table itself, renamed by an attempt that did succeed.
+     */
     private void dropSentryIfLeft(String sentry) {
         try (Connection c = Connections.open(connection)) {
             String comment = Queries.string(c, "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
                     + " AND TABLE_NAME = ?", database, names.old()).orElse(null);
-            if ("osc cut-over sentry".equals(comment)) {
+            if (SENTRY_COMMENT.equals(comment)) {
                 Queries.exec(c, "DROP TABLE IF EXISTS " + sentry);
             }
         } catch (RuntimeException | SQLException e) {

@@ -33,6 +33,14 @@ public record TableNames(String source, String shadow, String old) {
         return new TableNames(table, derive(table, "_osc_new"), derive(table, "_osc_old_" + now.format(STAMP)));
     }
 
+    /**
+     * An empty, short-lived copy of the table that the planner asks the server about
+     * ({@code <table>_osc_probe}); created and dropped within the plan.
+     */
+    public String probe() {
+        return derive(source, "_osc_probe");
+    }
+
     static String derive(String table, String suffix) {
         String name = table + suffix;
         if (name.length() > MAX) {

@@ -17,7 +17,8 @@ import java.util.Properties;
  *   <li>strict sql_mode without NO_ZERO_DATE/NO_ZERO_IN_DATE: a value that does not fit fails
  *       loudly instead of being truncated, while zero dates the source holds still copy;</li>
  *   <li>NO_AUTO_VALUE_ON_ZERO: a row whose AUTO_INCREMENT key is 0 keeps 0;</li>
- *   <li>time_zone +00:00: TIMESTAMP values travel as UTC text without conversion;</li>
+ *   <li>the server's own time zone, as a plain ALTER would use; UTC only for a table keyed by a
+ *       TIMESTAMP column (see {@link ConnectionConfig#withUtcSessions()});</li>
  *   <li>READ COMMITTED: osc's locking reads take record locks only, never gap locks that would
  *       block the application's inserts.</li>
  * </ul>
@@ -36,8 +37,8 @@ public final class Connections {
         p.setProperty("connectTimeout", "10000");
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("allowPublicKeyRetrieval", "true");
-        p.setProperty("sessionVariables",
-                "sql_mode='" + SQL_MODE + "',time_zone='+00:00',innodb_lock_wait_timeout=10");
+        p.setProperty("sessionVariables", "sql_mode='" + SQL_MODE + "'" + (c.utcSessions() ? ",time_zone='+00:00'" : "")
+                + ",innodb_lock_wait_timeout=10");
         return p;
     }
 

@@ -11,9 +11,11 @@ import java.util.Set;
  * @param charset    character set of a text column, null otherwise
  * @param generated  a VIRTUAL/STORED generated column: computed by the server, never written
  * @param octetLength maximum length in bytes of a string column (pads BINARY keys)
+ * @param defaultValue the default as SHOW COLUMNS gives it (null for none or NULL)
+ * @param autoIncrement an AUTO_INCREMENT column, which fills itself
  */
 public record Column(String name, int ordinal, String dataType, String columnType, String charset, String collation,
-                     boolean nullable, boolean generated, long octetLength) {
+                     boolean nullable, boolean generated, long octetLength, String defaultValue, boolean autoIncrement) {
 
     private static final Set<String> INTEGER = Set.of("tinyint", "smallint", "mediumint", "int", "integer", "bigint");
     private static final Set<String> TEXT = Set.of("char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set");

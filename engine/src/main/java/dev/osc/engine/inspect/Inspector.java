@@ -79,7 +79,7 @@ public final class Inspector {
                 columns.add(new Column(rs.getString("Field"), ++ordinal, base, type, charsetOf(collation), collation,
                         "YES".equalsIgnoreCase(rs.getString("Null")),
                         extra.contains("VIRTUAL") || extra.contains("STORED") || extra.contains("PERSISTENT"),
-                        binaryLength(base, type)));
+                        binaryLength(base, type), rs.getString("Default"), extra.contains("AUTO_INCREMENT")));
             }
         }
         List<String> pk = new ArrayList<>();
@@ -117,6 +117,33 @@ public final class Inspector {
                 return c.split("_", 2)[0];
             }
         });
+    }
+
+    /**
+     * The table's definition as SHOW CREATE TABLE gives it, without its name and AUTO_INCREMENT
+     * counter, so that two definitions can be compared.
+     */
+    public String definition(String quotedTable) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + quotedTable)) {
+            rs.next();
+            return rs.getString(2).replaceFirst("CREATE (TEMPORARY )?TABLE `[^`]*(``[^`]*)*`", "CREATE TABLE x")
+                    .replaceAll(" AUTO_INCREMENT=\\d+", "").strip();
+        }
+    }
+
+    /** The unique keys (the primary key included), each as its lower-case columns with any prefix length. */
+    public java.util.Set<List<String>> uniqueKeys(String quotedTable) throws SQLException {
+        java.util.Map<String, List<String>> byName = new java.util.LinkedHashMap<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SHOW INDEX FROM " + quotedTable)) {
+            while (rs.next()) {
+                if (rs.getInt("Non_unique") == 0) {
+                    String part = rs.getString("Column_name").toLowerCase(Locale.ROOT);
+                    String sub = rs.getString("Sub_part");
+                    byName.computeIfAbsent(rs.getString("Key_name"), k -> new ArrayList<>()).add(sub == null ? part : part + "(" + sub + ")");
+                }
+            }
+        }
+        return new java.util.HashSet<>(byName.values());
     }
 
     /** Names of the triggers defined on the table. */

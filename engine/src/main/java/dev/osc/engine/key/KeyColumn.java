@@ -156,8 +156,10 @@ public final class KeyColumn {
             case TEXT -> value instanceof byte[] b ? b : value.toString().getBytes(StandardCharsets.UTF_8);
             case BINARY -> pad(value instanceof byte[] b ? b : value.toString().getBytes(StandardCharsets.ISO_8859_1));
             case DATE -> temporal(((Number) value).longValue(), true);
-            case DATETIME -> temporal(((Number) value).longValue(), false);
-            case YEAR -> ((Number) value).intValue();
+            case DATETIME -> source.dataType().equals("timestamp") && ((Number) value).longValue() == 0
+                    ? "0000-00-00 00:00:00" : temporal(((Number) value).longValue(), false);
+            // the library adds 1900 to the stored byte; YEAR 0000 is stored as 0
+            case YEAR -> ((Number) value).intValue() == 1900 ? 0 : ((Number) value).intValue();
         };
     }
 
@@ -199,10 +201,16 @@ public final class KeyColumn {
         return Arrays.copyOf(b, (int) source.octetLength());
     }
 
-    /** Long microseconds since the epoch as UTC text; -1 is the library's mark for a zero date. */
-    private static String temporal(long micros, boolean dateOnly) {
+    /**
+     * Long microseconds since the epoch as UTC text. -1 is the library's mark for any date with a
+     * zero part (and, unluckily, also 1969-12-31 23:59:59.999999): osc cannot tell which row such a
+     * key names, so it stops rather than miss the change.
+     */
+    private String temporal(long micros, boolean dateOnly) {
         if (micros == -1) {
-            return dateOnly ? "0000-00-00" : "0000-00-00 00:00:00";
+            throw new OscException(OscException.Kind.FAILED, "a row whose primary key column " + source.name()
+                    + " holds a zero or partly zero date changed during the migration; the binary log does not say"
+                    + " which date, so osc stops rather than miss the change. The original table is intact");
         }
         LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                 (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);

@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  */
 public final class BinlogStreamer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinlogStreamer.class);
-    private static final Pattern DDL = Pattern.compile("^\\s*(/\\*.*?\\*/\\s*)*(ALTER|DROP|RENAME|TRUNCATE|CREATE\\s+OR\\s+REPLACE)\\b",
+    private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
+            "\\s*(BEGIN|COMMIT|ROLLBACK|XA\\s+.*|SAVEPOINT\\s+.*|RELEASE\\s+SAVEPOINT\\s+.*|ROLLBACK\\s+TO\\s+.*)\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     /**
@@ -63,6 +64,8 @@ public final class BinlogStreamer implements AutoCloseable {
     private final int reconnectAttempts;
     private final Pattern mentionsTable;
     private final Map<Long, int[]> keyIndexesByTableId = new ConcurrentHashMap<>();
+    /** Keys of the transaction being read; only the binlog client's thread touches it. */
+    private final java.util.List<RowKey> transaction = new java.util.ArrayList<>();
     private final long serverId = ThreadLocalRandom.current().nextLong(100_000, Integer.MAX_VALUE);
 
     private volatile BinaryLogClient client;
@@ -109,6 +112,14 @@ public final class BinlogStreamer implements AutoCloseable {
         c.registerEventListener(this::onEvent);
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
+            public void onEventDeserializationFailure(BinaryLogClient client, Exception e) {
+                // the library skips an event it cannot decode; a skipped row event is a lost change
+                fail(new OscException(OscException.Kind.FAILED, "an event in the binary log could not be decoded ("
+                        + e.getMessage() + "); osc stops rather than miss a change", e));
+            }
+        });
+        c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
             public void onDisconnect(BinaryLogClient disconnected) {
                 if (disconnected == client && !closed && failure == null) {
                     Thread t = new Thread(BinlogStreamer.this::reconnect, "osc-binlog-reconnect");
@@ -132,6 +143,10 @@ public final class BinlogStreamer implements AutoCloseable {
             log.warn("binlog connection lost; reconnecting from {} (attempt {} of {})", from, attempt, reconnectAttempts);
             try {
                 Thread.sleep(Math.min(5000, 200L << Math.min(attempt, 5)));
+                if (closed) {
+                    return;
+                }
+                transaction.clear();
                 file = from.file();
                 connect(from);
                 reconnects.incrementAndGet();
@@ -175,7 +190,7 @@ public final class BinlogStreamer implements AutoCloseable {
                 WriteRowsEventData d = event.getData();
                 int[] idx = keyIndexesByTableId.get(d.getTableId());
                 if (idx != null) {
-                    d.getRows().forEach(row -> sink.add(keyOf(row, idx)));
+                    d.getRows().forEach(row -> transaction.add(keyOf(row, idx)));
                 }
             }
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
@@ -185,9 +200,9 @@ public final class BinlogStreamer implements AutoCloseable {
                     for (Map.Entry<Serializable[], Serializable[]> row : d.getRows()) {
                         RowKey before = keyOf(row.getKey(), idx);
                         RowKey after = keyOf(row.getValue(), idx);
-                        sink.add(before);
+                        transaction.add(before);
                         if (!after.equals(before)) {
-                            sink.add(after);
+                            transaction.add(after);
                         }
                     }
                 }
@@ -196,12 +211,20 @@ public final class BinlogStreamer implements AutoCloseable {
                 DeleteRowsEventData d = event.getData();
                 int[] idx = keyIndexesByTableId.get(d.getTableId());
                 if (idx != null) {
-                    d.getRows().forEach(row -> sink.add(keyOf(row, idx)));
+                    d.getRows().forEach(row -> transaction.add(keyOf(row, idx)));
                 }
             }
             case QUERY -> onQuery(event.getData(), header);
             case XID -> markSafe(header);
             default -> {
+                // compressed row events (MariaDB log_bin_compress) or transaction payloads (MySQL
+                // binlog_transaction_compression) would carry changes osc cannot read: never skip them
+                String name = type.name();
+                if ((name.contains("ROWS") && !name.equals("ANNOTATE_ROWS")) || name.contains("PAYLOAD")
+                        || name.contains("COMPRESSED")) {
+                    throw new OscException(OscException.Kind.FAILED, "the binary log holds a " + name
+                            + " event, which osc cannot read; turn binlog compression off for the migration");
+                }
             }
         }
         if (header.getTimestamp() > 0) {
@@ -213,7 +236,9 @@ public final class BinlogStreamer implements AutoCloseable {
     }
 
     private void onTableMap(TableMapEventData d) {
-        if (!source.database().equals(d.getDatabase()) || !source.name().equals(d.getTable())) {
+        // case-insensitively: with lower_case_table_names the binlog spells names in lower case; a
+        // same-named table in another letter case would only add harmless re-reads
+        if (!source.database().equalsIgnoreCase(d.getDatabase()) || !source.name().equalsIgnoreCase(d.getTable())) {
             return;
         }
         List<String> names = d.getEventMetadata() == null ? null : d.getEventMetadata().getColumnNames();
@@ -249,19 +274,34 @@ public final class BinlogStreamer implements AutoCloseable {
 
     private void onQuery(QueryEventData q, EventHeaderV4 header) {
         String sql = q.getSql();
-        if (sql == null || sql.equalsIgnoreCase("BEGIN")) {
+        if (sql == null || TRANSACTION_CONTROL.matcher(sql).matches()) {
+            markSafe(header);
             return;
         }
-        if (!ignoreSourceDdl && DDL.matcher(sql).find() && mentionsTable.matcher(sql).find()
-                && (q.getDatabase() == null || q.getDatabase().isEmpty() || q.getDatabase().equals(source.database())
-                || sql.contains(source.database()))) {
-            throw new OscException(OscException.Kind.FAILED, "another session changed " + source.name()
-                    + " while osc was migrating it: " + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
+        // Any other statement naming the table is a schema change by someone else, or DML logged as
+        // a statement (binlog_format=STATEMENT in one session): osc cannot see which rows it changed.
+        String database = q.getDatabase() == null ? "" : q.getDatabase();
+        if (!ignoreSourceDdl && mentionsTable.matcher(sql).find()
+                && (database.isEmpty() || database.equalsIgnoreCase(source.database())
+                || sql.toLowerCase(Locale.ROOT).contains(source.database().toLowerCase(Locale.ROOT)))) {
+            throw new OscException(OscException.Kind.FAILED, "a statement on " + source.name()
+                    + " reached the binary log as SQL text while osc was migrating it (a schema change, or DML with"
+                    + " binlog_format=STATEMENT), so osc cannot tell which rows it changed: "
+                    + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
         }
         markSafe(header);
     }
 
+    /**
+     * A transaction ended: its keys become visible to the applier all at once. Handing over half a
+     * transaction would let the applier re-read one row of a unique-value swap without the other,
+     * and collide with the other's stale copy in the shadow table.
+     */
     private void markSafe(EventHeaderV4 header) {
+        if (!transaction.isEmpty()) {
+            sink.addAll(transaction);
+            transaction.clear();
+        }
         if (header.getNextPosition() > 0 && file != null) {
             safePosition = new BinlogPosition(file, header.getNextPosition());
         }

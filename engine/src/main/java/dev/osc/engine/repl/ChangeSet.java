@@ -21,6 +21,17 @@ public final class ChangeSet {
         pending.add(key);
     }
 
+    /** Adds the keys of one whole transaction at once. */
+    public synchronized void addAll(java.util.Collection<RowKey> keys) {
+        received += keys.size();
+        pending.addAll(keys);
+    }
+
+    /** Puts keys back whose application failed, so that a later attempt applies them. */
+    public synchronized void restore(java.util.Collection<RowKey> keys) {
+        pending.addAll(keys);
+    }
+
     /** Takes up to {@code max} keys out, oldest first. */
     public synchronized List<RowKey> drain(int max) {
         List<RowKey> out = new ArrayList<>(Math.min(max, pending.size()));
