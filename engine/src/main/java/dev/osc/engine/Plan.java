@@ -61,8 +61,8 @@ public record Plan(String database, String table, TableNames names, TableInfo so
         }
         out.add("findings:" + (findings.isEmpty() ? " none" : ""));
         for (Finding f : findings) {
+            // the message names the first examples itself; the full list is in --format json
             out.add("  " + f.severity().name().toLowerCase(Locale.ROOT) + " " + f.code() + ": " + f.message());
-            f.examples().forEach(e -> out.add("      e.g. " + e));
         }
         out.add("statements:" + (statements.isEmpty() ? " none" : ""));
         statements.forEach(s -> out.add("  " + s));

@@ -14,7 +14,7 @@ import java.util.List;
  * faithful conversion such as INT to BIGINT or latin1 to utf8mb4 compares equal, while a value
  * that changed on the way does not.
  */
-final class ChecksumExpressions {
+public final class ChecksumExpressions {
     private ChecksumExpressions() {
     }
 
@@ -51,7 +51,7 @@ final class ChecksumExpressions {
     }
 
     /** A converted column, normalised by the family of its new type. */
-    private static String normalizeTo(Column target, String ref) {
+    public static String normalizeTo(Column target, String ref) {
         if (target.isInteger() || target.isDecimal()) {
             return "CAST(" + ref + " AS DECIMAL(65,30))";
         }
