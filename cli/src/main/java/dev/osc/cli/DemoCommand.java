@@ -161,14 +161,18 @@ public final class DemoCommand implements Callable<Integer> {
         PhaseTimeline timeline;
         try {
             Thread.sleep(WARM_UP_MILLIS + BASELINE_MILLIS);
-            out.printf("Migrating online: osc run --database %s --table %s --alter \"%s\" --execute%n",
-                    SampleTable.DATABASE, SampleTable.TABLE, ALTER);
+            out.printf("Migrating online: osc run --database %s --table %s --alter \"%s\" --method copy"
+                    + " --accept NOT_REVERSIBLE --execute%n", SampleTable.DATABASE, SampleTable.TABLE, ALTER);
             out.flush();
             MigrationConfig config = MigrationConfig.builder()
                     .connection(new ConnectionConfig("127.0.0.1", server.port(), "root", ""))
                     .database(SampleTable.DATABASE)
                     .table(SampleTable.TABLE)
                     .alter(ALTER)
+                    // the demo shows the online copy, which the server could skip for this change;
+                    // widening a column is a change a revert could not undo, which the demo accepts
+                    .allowInstant(false)
+                    .accepted(java.util.Set.of("NOT_REVERSIBLE"))
                     .build();
             try (ProgressOutput progress = ProgressOutput.forConsole(out)) {
                 timeline = new PhaseTimeline(progress);

@@ -44,7 +44,8 @@ public final class ValueFitCheck implements FindingCheck {
     @Override
     public List<Finding> check(FindingContext ctx) throws SQLException {
         ColumnMapping mapping = ctx.mapping();
-        List<ColumnMapping.Pair> converted = mapping.copied().stream().filter(ColumnMapping.Pair::converted).toList();
+        List<ColumnMapping.Pair> converted = mapping.copied().stream().filter(ColumnMapping.Pair::converted)
+                .filter(p -> !Widening.lossless(p.source(), p.target())).toList();
         if (converted.isEmpty()) {
             return List.of();
         }

@@ -150,4 +150,19 @@ class PlanIT {
         assertEquals(Method.BLOCKED, plan.method());
         assertEquals("UNSUPPORTED_ALTER", plan.blockers().get(0).code());
     }
+
+    @Test
+    void addingANotNullColumnWithoutADefaultIsABlockerAndWithOneIsNot() throws Exception {
+        String db = table();
+        Plan without = new Migration(userConfig(db, "ADD COLUMN n INT NOT NULL").allowInstant(false).build(),
+                MigrationListener.NONE).plan();
+        assertEquals(List.of("NOT_NULL_WITHOUT_DEFAULT"), without.blockers().stream().map(Finding::code).toList());
+        assertTrue(without.blockers().get(0).message().contains("n"), without.blockers().get(0).message());
+        Plan with = new Migration(userConfig(db, "ADD COLUMN n INT NOT NULL DEFAULT 0").allowInstant(false).build(),
+                MigrationListener.NONE).plan();
+        assertTrue(with.blockers().isEmpty(), with.findings().toString());
+        Plan autoIncrement = new Migration(userConfig(db, "DROP PRIMARY KEY, ADD COLUMN n INT NOT NULL").allowInstant(false)
+                .build(), MigrationListener.NONE).plan();
+        assertEquals(Method.BLOCKED, autoIncrement.method(), "a primary key change is refused on its own");
+    }
 }
