@@ -133,7 +133,9 @@ public final class Planner {
             if (keyUsable) {
                 FindingContext ctx = new FindingContext(c, source, target, tmp, spec, mapping);
                 for (FindingCheck check : checks) {
+                    long t0 = System.nanoTime();
                     findings.addAll(check.check(ctx));
+                    log.debug("{} took {} ms", check.getClass().getSimpleName(), (System.nanoTime() - t0) / 1_000_000);
                 }
             }
             if (findings.stream().anyMatch(f -> f.severity() == Severity.BLOCKER)) {
