@@ -333,6 +333,8 @@ public final class Migration {
 
             int[] checksum = checksum();
 
+            // catch up once more without any lock, so that the lock is held only for the last moments
+            catchUp();
             enter(Phase.CUT_OVER, "swapping " + plan.source().name() + " and " + names.shadow());
             streamer.ignoreSourceDdl();
             CutOver.Result cut = new CutOver(sessions, database, names, config.cutOverLockWait(),
@@ -589,6 +591,11 @@ public final class Migration {
                         for (Connection s : snapshots) {
                             Queries.exec(s, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
                         }
+                    } catch (CutOver.NotCaughtUp e) {
+                        lastError = e.getMessage();
+                        listener.notice("checksum attempt " + attempt + ": " + e.getMessage() + "; trying again");
+                        Thread.sleep(config.cutOverBackoff().toMillis());
+                        continue;
                     } finally {
                         Queries.exec(lock, "UNLOCK TABLES");
                     }
@@ -600,10 +607,17 @@ public final class Migration {
                     + "); the original table is intact");
         }
 
-        /** With the source locked: wait for the binlog to reach the present and apply everything pending. */
+        /**
+         * With the source locked: wait for the binlog to reach the present and apply everything
+         * pending. Writes wait meanwhile, so the wait is bounded by the lock wait; a stream that
+         * lags more gives the attempt up rather than hold the application.
+         */
         private void drainUnderLock(Connection lockHolder) throws Exception {
             BinlogPosition target = ServerInfo.binlogPosition(lockHolder);
-            streamer.awaitPosition(target, Duration.ofSeconds(10));
+            if (!streamer.reachedWithin(target, config.cutOverLockWait())) {
+                throw new CutOver.NotCaughtUp("the binary log stream was more than " + config.cutOverLockWait().toMillis()
+                        + " ms behind under the lock");
+            }
             applyAllPending(lockHolder);
         }
 

@@ -44,6 +44,16 @@ public final class CutOver {
         void drain(Connection lockHolder) throws Exception;
     }
 
+    /**
+     * The drain could not finish while the lock was held (the binlog stream lagged): the attempt
+     * is given up, the locks released, and a later attempt may succeed.
+     */
+    public static final class NotCaughtUp extends Exception {
+        public NotCaughtUp(String message) {
+            super(message);
+        }
+    }
+
     /** How the cut-over went. */
     public record Result(int attempts, long lockMillis) {
     }
@@ -132,6 +142,8 @@ public final class CutOver {
                     drainer.drain(a);
                 } catch (InterruptedException e) {
                     throw e;
+                } catch (NotCaughtUp e) {
+                    throw new AttemptFailed(e.getMessage(), e);
                 } catch (Exception e) {
                     // a drain that fails would fail again; retrying could swap a shadow table that
                     // lacks the failed changes. Stop: closing the connections releases the locks.

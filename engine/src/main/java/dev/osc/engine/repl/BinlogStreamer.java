@@ -351,21 +351,29 @@ public final class BinlogStreamer implements AutoCloseable {
         }
     }
 
-    /** Waits until every event before {@code target} has been handled. */
+    /** Waits until every event before {@code target} has been handled; fails the run on timeout. */
     public void awaitPosition(BinlogPosition target, Duration timeout) throws InterruptedException {
+        if (!reachedWithin(target, timeout)) {
+            throw OscException.failed("the binary log stream did not reach " + target + " within " + timeout.toMillis()
+                    + " ms (it is at " + position + ")", null);
+        }
+    }
+
+    /** Waits until every event before {@code target} has been handled; false when the time ran out. */
+    public boolean reachedWithin(BinlogPosition target, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
             while (position == null || !position.isAtOrAfter(target)) {
                 checkHealthy();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw OscException.failed("the binary log stream did not reach " + target + " within " + timeout.toMillis()
-                            + " ms (it is at " + position + ")", null);
+                    return false;
                 }
                 progress.wait(Math.max(1, Math.min(left / 1_000_000, 200)));
             }
         }
         checkHealthy();
+        return true;
     }
 
     /** From cut-over on, osc's own RENAME of the source appears in the stream; it is not a foreign DDL. */
