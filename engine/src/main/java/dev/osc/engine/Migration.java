@@ -416,7 +416,7 @@ public final class Migration {
                 applier.apply(c, keys, watermark);
                 changesApplied += keys.size();
             } catch (SQLException e) {
-                changes.restore(keys);
+                changes.addAll(keys);
                 if (e.getErrorCode() != DUPLICATE_KEY) {
                     throw e;
                 }
@@ -440,7 +440,7 @@ public final class Migration {
                     changesApplied += keys.size();
                     return;
                 } catch (SQLException e) {
-                    changes.restore(keys);
+                    changes.addAll(keys);
                     if (e.getErrorCode() != DUPLICATE_KEY) {
                         throw e;
                     }

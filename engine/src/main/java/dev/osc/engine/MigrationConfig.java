@@ -91,26 +91,6 @@ public final class MigrationConfig {
     /** Whether osc may apply the change with ALGORITHM=INSTANT when the server confirms it can. */
     public boolean allowInstant() { return allowInstant; }
 
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.connection = connection;
-        b.database = database;
-        b.table = table;
-        b.alter = alter;
-        b.cutOverLockWait = cutOverLockWait;
-        b.cutOverAttempts = cutOverAttempts;
-        b.cutOverBackoff = cutOverBackoff;
-        b.chunkTime = chunkTime;
-        b.initialChunkRows = initialChunkRows;
-        b.maxChunkRows = maxChunkRows;
-        b.checksumRounds = checksumRounds;
-        b.binlogReconnectAttempts = binlogReconnectAttempts;
-        b.applyBatchKeys = applyBatchKeys;
-        b.accepted = accepted;
-        b.allowInstant = allowInstant;
-        return b;
-    }
-
     /** Collects settings; {@link #build()} validates them. Defaults suit a busy production primary. */
     public static final class Builder {
         private ConnectionConfig connection;

@@ -1,8 +1,5 @@
 package dev.osc.engine.db;
 
-import java.util.List;
-import java.util.stream.Collectors;
-
 /** Identifier quoting. Every table and column name osc puts into SQL goes through here. */
 public final class Sql {
     private Sql() {
@@ -16,10 +13,6 @@ public final class Sql {
     /** {@code `db`.`table`} */
     public static String quote(String database, String table) {
         return quote(database) + "." + quote(table);
-    }
-
-    public static String quoteAll(List<String> identifiers) {
-        return identifiers.stream().map(Sql::quote).collect(Collectors.joining(", "));
     }
 
     /** A string literal for the rare statements that cannot take a bind parameter (SHOW ... LIKE). */

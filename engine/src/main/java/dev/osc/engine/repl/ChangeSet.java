@@ -14,21 +14,12 @@ import java.util.List;
  */
 public final class ChangeSet {
     private final LinkedHashSet<RowKey> pending = new LinkedHashSet<>();
-    private long received;
 
-    public synchronized void add(RowKey key) {
-        received++;
-        pending.add(key);
-    }
-
-    /** Adds the keys of one whole transaction at once. */
+    /**
+     * Adds keys: those of one whole transaction from the stream, or keys whose application failed
+     * and must be tried again.
+     */
     public synchronized void addAll(java.util.Collection<RowKey> keys) {
-        received += keys.size();
-        pending.addAll(keys);
-    }
-
-    /** Puts keys back whose application failed, so that a later attempt applies them. */
-    public synchronized void restore(java.util.Collection<RowKey> keys) {
         pending.addAll(keys);
     }
 
@@ -45,10 +36,5 @@ public final class ChangeSet {
 
     public synchronized int size() {
         return pending.size();
-    }
-
-    /** Row changes seen in the binlog, before de-duplication. */
-    public synchronized long received() {
-        return received;
     }
 }
