@@ -142,6 +142,25 @@ class ReviewFindingsIT {
     }
 
     @Test
+    void aStatementOnAnotherTableThatMerelyMentionsTheNameDoesNotStopIt() throws Exception {
+        String db = plainTable("otherddl");
+        MigrationResult result = new Migration(MigrationFixture.config(server, db, "t", "ADD COLUMN w INT").build(),
+                new MigrationListener() {
+                    @Override
+                    public void phase(Phase phase, String detail) {
+                        if (phase == Phase.COPY) {
+                            try (Connection other = server.connect(db)) {
+                                run(other, "CREATE TABLE customers (id INT PRIMARY KEY)", "ALTER TABLE customers ADD COLUMN t INT");
+                            } catch (SQLException ex) {
+                                throw new RuntimeException(ex);
+                            }
+                        }
+                    }
+                }).execute();
+        assertTrue(result.executed());
+    }
+
+    @Test
     void aChangedRowKeyedByAZeroDateStopsTheMigration() throws Exception {
         String db = server.createDatabase("zerodate");
         server.exec(db, "SET SESSION sql_mode = ''", "CREATE TABLE t (d DATE NOT NULL PRIMARY KEY, v INT)");

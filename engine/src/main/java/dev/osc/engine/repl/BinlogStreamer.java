@@ -18,6 +18,7 @@ import dev.osc.engine.inspect.TableInfo;
 import dev.osc.engine.key.KeyColumn;
 import dev.osc.engine.key.PrimaryKey;
 import dev.osc.engine.key.RowKey;
+import net.sf.jsqlparser.util.TablesNamesFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,15 +282,38 @@ public final class BinlogStreamer implements AutoCloseable {
         // Any other statement naming the table is a schema change by someone else, or DML logged as
         // a statement (binlog_format=STATEMENT in one session): osc cannot see which rows it changed.
         String database = q.getDatabase() == null ? "" : q.getDatabase();
-        if (!ignoreSourceDdl && mentionsTable.matcher(sql).find()
-                && (database.isEmpty() || database.equalsIgnoreCase(source.database())
-                || sql.toLowerCase(Locale.ROOT).contains(source.database().toLowerCase(Locale.ROOT)))) {
+        if (!ignoreSourceDdl && namesSource(sql, database)) {
             throw new OscException(OscException.Kind.FAILED, "a statement on " + source.name()
                     + " reached the binary log as SQL text while osc was migrating it (a schema change, or DML with"
                     + " binlog_format=STATEMENT), so osc cannot tell which rows it changed: "
                     + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
         }
         markSafe(header);
+    }
+
+    /**
+     * Whether the statement names the source table. JSqlParser finds the tables a statement names
+     * (so {@code ALTER TABLE customers ADD COLUMN orders INT} does not stop a migration of
+     * {@code orders}); what it cannot parse falls back to a whole-word match, which errs on the
+     * side of stopping.
+     */
+    private boolean namesSource(String sql, String defaultDatabase) {
+        try {
+            for (String name : TablesNamesFinder.findTables(sql)) {
+                String[] parts = name.replace("`", "").replace("\"", "").split("\\.");
+                String table = parts[parts.length - 1];
+                String database = parts.length > 1 ? parts[parts.length - 2] : defaultDatabase;
+                if (table.equalsIgnoreCase(source.name())
+                        && (database.isEmpty() || database.equalsIgnoreCase(source.database()))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Exception unparsable) {
+            return mentionsTable.matcher(sql).find() && (defaultDatabase.isEmpty()
+                    || defaultDatabase.equalsIgnoreCase(source.database())
+                    || sql.toLowerCase(Locale.ROOT).contains(source.database().toLowerCase(Locale.ROOT)));
+        }
     }
 
     /**
