@@ -20,7 +20,7 @@ import java.util.Properties;
  * throwaway sandbox (default 500,000 rows), plans and then runs a copy for a few ALTERs, and prints
  * estimate, actual and their ratio. A benchmark, not a test: timings vary with the machine.
  *
- * <pre>./mvnw -q -B -pl benchmarks -am package -DskipTests &amp;&amp; java -jar benchmarks/target/benchmarks.jar [rows]</pre>
+ * <pre>./mvnw -q -B -pl benchmarks -am package -DskipTests &amp;&amp; java -jar benchmarks/target/benchmarks.jar estimate [rows]</pre>
  */
 public final class EstimateAccuracy {
     private EstimateAccuracy() {

@@ -1,0 +1,28 @@
+package dev.osc.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * One entry point for the benchmarks jar:
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar jmh [JMH options]      the hot-path micro-benchmarks
+ * java -jar benchmarks/target/benchmarks.jar estimate [rows]        plan estimate vs real copy time
+ * </pre>
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (what) {
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "estimate" -> EstimateAccuracy.main(rest);
+            default -> {
+                System.err.println("usage: java -jar benchmarks.jar jmh [JMH options] | estimate [rows]");
+                System.exit(2);
+            }
+        }
+    }
+}
