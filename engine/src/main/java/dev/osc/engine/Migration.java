@@ -159,7 +159,7 @@ public final class Migration {
             }
             try {
                 if (plan.method() == Method.INSTANT) {
-                    Optional<MigrationResult> instant = runInstant(main, plan, start);
+                    Optional<MigrationResult> instant = new InstantChange(config, listener, this::enter).run(main, plan, start);
                     if (instant.isPresent()) {
                         return instant.get();
                     }
@@ -182,51 +182,6 @@ public final class Migration {
                 log.debug("closing", e);
             }
         }
-    }
-
-    /**
-     * The one-statement path: ALTER ... ALGORITHM=INSTANT on the table itself, with a bounded wait
-     * for its metadata lock and retries. Empty when the server turns INSTANT down for the real table
-     * after all (MySQL limits instant changes per table); the copy path then runs.
-     */
-    private Optional<MigrationResult> runInstant(Connection main, Plan plan, long start) throws SQLException {
-        enter(Phase.CUT_OVER, "applying the change instantly (ALGORITHM=INSTANT)");
-        long waitSeconds = Math.max(1, (config.cutOverLockWait().toMillis() + 999) / 1000);
-        Queries.exec(main, "SET SESSION lock_wait_timeout = " + waitSeconds);
-        String sql = "ALTER TABLE " + Sql.quote(config.database(), plan.source().name()) + " " + plan.alter().clauses()
-                + ", ALGORITHM=INSTANT";
-        SQLException last = null;
-        for (int attempt = 1; attempt <= config.cutOverAttempts(); attempt++) {
-            long t0 = System.nanoTime();
-            try {
-                Queries.exec(main, sql);
-                long millis = (System.nanoTime() - t0) / 1_000_000;
-                enter(Phase.DONE, plan.source().name() + " has the new schema (instant change, " + millis + " ms)");
-                return Optional.of(new MigrationResult(plan, Method.INSTANT, true, 0, 0, Duration.ZERO,
-                        Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, attempt, millis, 0));
-            } catch (SQLException e) {
-                if (e.getErrorCode() == 1845 || e.getErrorCode() == 1846) {
-                    listener.notice("the server turned ALGORITHM=INSTANT down for the table itself (" + e.getMessage()
-                            + "); copying instead");
-                    return Optional.empty();
-                }
-                if (e.getErrorCode() != 1205) {
-                    throw OscException.failed("the instant ALTER failed: " + e.getMessage() + "; the table is unchanged", e);
-                }
-                last = e;
-                listener.notice("instant ALTER attempt " + attempt + " of " + config.cutOverAttempts()
-                        + " could not get the table's lock within " + waitSeconds + " s; the table keeps serving");
-                try {
-                    Thread.sleep(config.cutOverBackoff().toMillis() << Math.min(attempt - 1, 6));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw OscException.failed("interrupted; the table is unchanged", ie);
-                }
-            }
-        }
-        throw OscException.failed("the instant ALTER could not get the table's lock in " + config.cutOverAttempts()
-                + " attempts (" + last.getMessage() + "); the table is unchanged. Find what holds it (long transactions)"
-                + " and run again", last);
     }
 
     /** GET_LOCK names are limited to 64 characters; hash long table names. */
