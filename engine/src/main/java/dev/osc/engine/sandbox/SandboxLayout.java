@@ -51,6 +51,11 @@ final class SandboxLayout {
         return dir.resolve("sandbox.properties");
     }
 
+    /** The server's own temporary directory (created before the server starts). */
+    Path tmpDir() {
+        return dir.resolve("tmp");
+    }
+
     /** The socket file; falls back to the temp directory when the sandbox directory is too deep for a socket path. */
     Path socket() {
         Path socket = dir.resolve("mysql.sock");

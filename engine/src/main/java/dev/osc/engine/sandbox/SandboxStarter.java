@@ -80,6 +80,11 @@ final class SandboxStarter {
     }
 
     private Process launch(int port) {
+        try {
+            java.nio.file.Files.createDirectories(layout.tmpDir());
+        } catch (java.io.IOException e) {
+            throw new SandboxException("Cannot create " + layout.tmpDir() + ": " + e.getMessage(), e);
+        }
         List<String> command = new ArrayList<>(List.of(binaries.server().toString(), "--no-defaults"));
         binaries.baseDir().ifPresent(b -> command.add("--basedir=" + b));
         command.addAll(List.of(
@@ -89,6 +94,9 @@ final class SandboxStarter {
                 "--bind-address=127.0.0.1",
                 "--pid-file=" + layout.pidFile(),
                 "--log-error=" + layout.errorLog(),
+                // its own temporary directory: several sandboxes and test servers run at once here,
+                // and their temporary tables must not meet in a shared /tmp
+                "--tmpdir=" + layout.tmpDir(),
                 // osc reads row events with full before/after images and column names.
                 "--log-bin=" + layout.binlogBase(),
                 "--binlog-format=ROW",
