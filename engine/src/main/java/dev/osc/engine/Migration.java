@@ -143,9 +143,7 @@ public final class Migration {
         try {
             Plan plan = plan(main);
             if (plan.alreadyApplied()) {
-                enter(Phase.DONE, config.table() + " already has the schema this ALTER produces; nothing to do");
-                return new MigrationResult(plan, plan.method(), false, 0, 0, Duration.ZERO,
-                        Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
+                return alreadyApplied(plan, start);
             }
             requireNoBlocker(plan);
             requireAccepted(plan);
@@ -154,8 +152,24 @@ public final class Migration {
             // wait_timeout must not end it (and the lock with it) while the copy runs elsewhere.
             Queries.exec(main, "SET SESSION wait_timeout = 31536000");
             if (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1) {
-                throw new OscException(OscException.Kind.FAILED, "another osc run is migrating " + config.database() + "."
-                        + config.table() + " right now; nothing was changed. Wait for it to finish");
+                // another run (another deploy instance, say) is migrating the table: wait for it, then
+                // plan again, since it may have applied this very change
+                listener.notice("another osc run is migrating " + config.database() + "." + config.table()
+                        + "; waiting for it to finish");
+                while (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 10), 0)", lockName) != 1) {
+                    checkCancelled();
+                }
+                try {
+                    plan = plan(main);
+                    if (plan.alreadyApplied()) {
+                        return alreadyApplied(plan, start);
+                    }
+                    requireNoBlocker(plan);
+                    requireAccepted(plan);
+                } catch (RuntimeException e) {
+                    Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
+                    throw e;
+                }
             }
             try {
                 if (plan.method() == Method.INSTANT) {
@@ -182,6 +196,12 @@ public final class Migration {
                 log.debug("closing", e);
             }
         }
+    }
+
+    private MigrationResult alreadyApplied(Plan plan, long start) {
+        enter(Phase.DONE, config.table() + " already has the schema this ALTER produces; nothing to do");
+        return new MigrationResult(plan, plan.method(), false, 0, 0, Duration.ZERO,
+                Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
     }
 
     /** GET_LOCK names are limited to 64 characters; hash long table names. */

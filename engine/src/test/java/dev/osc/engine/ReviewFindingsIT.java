@@ -242,4 +242,22 @@ class ReviewFindingsIT {
             server.exec(null, "SET GLOBAL time_zone = 'SYSTEM'");
         }
     }
+
+    @Test
+    void timestampKeyedTableRefusesTimeZoneDependentConversionsWhenTheServerIsNotOnUtc() throws Exception {
+        String db = server.createDatabase("tskey");
+        server.exec(db, "CREATE TABLE t (id TIMESTAMP(6) NOT NULL PRIMARY KEY, t2 TIMESTAMP NULL, v INT)",
+                "INSERT INTO t VALUES ('2024-01-01 10:00:00', '2024-01-01 10:00:00', 1)");
+        server.exec(null, "SET GLOBAL time_zone = '+05:00'");
+        try {
+            Plan plan = new Migration(MigrationFixture.config(server, db, "t", "MODIFY t2 DATETIME NULL").build(),
+                    MigrationListener.NONE).plan();
+            assertEquals(List.of("TIMESTAMP_KEY_TIME_ZONE"), plan.blockers().stream().map(f -> f.code()).toList());
+            Plan harmless = new Migration(MigrationFixture.config(server, db, "t", "ADD COLUMN w INT").build(),
+                    MigrationListener.NONE).plan();
+            assertTrue(harmless.blockers().isEmpty(), harmless.findings().toString());
+        } finally {
+            server.exec(null, "SET GLOBAL time_zone = 'SYSTEM'");
+        }
+    }
 }

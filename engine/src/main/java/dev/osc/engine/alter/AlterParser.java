@@ -125,8 +125,13 @@ public final class AlterParser {
         Set<String> addedIndexes = new LinkedHashSet<>();
         List<String> summaries = new ArrayList<>();
         boolean changesPk = false;
+        boolean beyondDefinition = false;
         for (AlterExpression e : alter.getAlterExpressions()) {
             AlterOperation op = e.getOperation();
+            if (op == AlterOperation.FORCE || op == AlterOperation.ENGINE || (op == AlterOperation.SET_TABLE_OPTION
+                    && e.toString().strip().toUpperCase(Locale.ROOT).startsWith("AUTO_INCREMENT"))) {
+                beyondDefinition = true;
+            }
             summaries.add(e.toString().strip());
             if (op == AlterOperation.RENAME_TABLE) {
                 throw OscException.badInput("--alter renames the table (" + e.toString().strip()
@@ -177,7 +182,7 @@ public final class AlterParser {
                 dropped.add(unquote(e.getColumnName()).toLowerCase(Locale.ROOT));
             }
         }
-        return new AlterSpec(clauses, Map.copyOf(renamed), Set.copyOf(dropped), Set.copyOf(added), Set.copyOf(addedIndexes), changesPk,
+        return new AlterSpec(clauses, Map.copyOf(renamed), Set.copyOf(dropped), Set.copyOf(added), Set.copyOf(addedIndexes), changesPk, beyondDefinition,
                 List.copyOf(summaries));
     }
 

@@ -13,7 +13,11 @@ import java.util.Set;
  * @param dropped   lower-case names of dropped columns
  * @param added     lower-case names of added columns
  * @param addedIndexes names of indexes the ALTER adds by name
+ * @param effectBeyondDefinition the ALTER asks for something a table definition does not show:
+ *                  a rebuild (FORCE, ENGINE=) or a new AUTO_INCREMENT counter. Such an ALTER is
+ *                  never taken for already applied, however the definition compares.
  */
 public record AlterSpec(String clauses, Map<String, String> renamed, Set<String> dropped, Set<String> added,
-                        Set<String> addedIndexes, boolean changesPrimaryKey, List<String> clauseSummaries) {
+                        Set<String> addedIndexes, boolean changesPrimaryKey, boolean effectBeyondDefinition,
+                        List<String> clauseSummaries) {
 }

@@ -103,14 +103,14 @@ public final class Planner {
                 Queries.exec(c, "ALTER TABLE " + tmp + " " + spec.clauses());
             } catch (SQLException e) {
                 Queries.exec(c, "DROP TEMPORARY TABLE IF EXISTS " + tmp);
-                if (new AlreadyApplied(c, source, spec, names).check()) {
+                if (!spec.effectBeyondDefinition() && new AlreadyApplied(c, source, spec, names).check()) {
                     return alreadyApplied(names, spec, source, findings);
                 }
                 findings.add(Finding.blocker("ALTER_REJECTED", "the server refuses the ALTER: " + e.getMessage()
                         + " (error " + e.getErrorCode() + "). Fix --alter"));
                 return blocked(names, spec, source, null, findings);
             }
-            if (AlreadyApplied.sameSchema(c, tmp, src)) {
+            if (!spec.effectBeyondDefinition() && AlreadyApplied.sameSchema(c, tmp, src)) {
                 return alreadyApplied(names, spec, source, findings);
             }
             TableInfo target = inspector.temporaryTable(db, names.shadow());
@@ -129,6 +129,7 @@ public final class Planner {
                             + " (e.g. DEFAULT 0) or make it NULL"));
                 }
             }
+            timestampKeyTimeZone(c, source, mapping).ifPresent(findings::add);
             boolean keyUsable = findings.stream().noneMatch(f -> f.code().equals("NO_PRIMARY_KEY"));
             if (keyUsable) {
                 FindingContext ctx = new FindingContext(c, source, target, tmp, spec, mapping);
@@ -172,6 +173,33 @@ public final class Planner {
                 + " produces; there is nothing to do", -1, List.of()));
         return new Plan(config.database(), config.table(), names, source, spec, null, Method.ALREADY_APPLIED,
                 "the table already has the resulting schema", estimates(source, null), findings, List.of());
+    }
+
+    /**
+     * A table keyed by a TIMESTAMP column is copied in UTC sessions, so that key ranges follow
+     * instants; a conversion between TIMESTAMP and another type, or a CURRENT_TIMESTAMP default
+     * of an added column, would then come out in UTC instead of the server's time zone.
+     */
+    private static Optional<Finding> timestampKeyTimeZone(Connection c, TableInfo source, ColumnMapping mapping)
+            throws SQLException {
+        boolean timestampKey = source.primaryKeyColumns().stream().anyMatch(k -> k.dataType().equals("timestamp"));
+        if (!timestampKey || Queries.number(c, "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW())") == 0) {
+            return Optional.empty();
+        }
+        List<String> affected = new ArrayList<>();
+        mapping.copied().stream()
+                .filter(p -> p.source().dataType().equals("timestamp") != p.target().dataType().equals("timestamp"))
+                .forEach(p -> affected.add(p.source().name()));
+        mapping.added().stream()
+                .filter(a -> a.defaultValue() != null && a.defaultValue().toLowerCase(Locale.ROOT).matches(".*(current_timestamp|now\\().*"))
+                .forEach(a -> affected.add(a.name()));
+        if (affected.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Finding.blocker("TIMESTAMP_KEY_TIME_ZONE", "the table is keyed by a TIMESTAMP column, which osc"
+                + " copies in UTC, and the server's time zone is not UTC: " + String.join(", ", affected)
+                + " would get times shifted from what a plain ALTER gives. Change those columns in a separate plain"
+                + " ALTER, or run osc when the server's time_zone is UTC"));
     }
 
     /** Null when the server accepts ALGORITHM=INSTANT for the change on an empty real copy; else its reason. */

@@ -165,4 +165,50 @@ class PlanIT {
                 .build(), MigrationListener.NONE).plan();
         assertEquals(Method.BLOCKED, autoIncrement.method(), "a primary key change is refused on its own");
     }
+
+    @Test
+    void aNewAutoIncrementCounterOrARebuildIsNeverTakenForAlreadyApplied() throws Exception {
+        String db = table();
+        Plan counter = new Migration(userConfig(db, "AUTO_INCREMENT = 1000000").build(), MigrationListener.NONE).plan();
+        assertFalse(counter.alreadyApplied(), counter.methodReason());
+        MigrationResult set = new Migration(userConfig(db, "AUTO_INCREMENT = 1000000").build(), MigrationListener.NONE).execute();
+        assertTrue(set.executed());
+        server.exec(db, "INSERT INTO t (a, b) VALUES ('next', 0)");
+        try (Connection c = server.connect(db); var st = c.createStatement(); var rs = st.executeQuery("SELECT MAX(id) FROM t")) {
+            rs.next();
+            assertEquals(1000000, rs.getInt(1));
+        }
+        for (String rebuild : List.of("FORCE", "ENGINE=InnoDB")) {
+            Plan plan = new Migration(userConfig(db, rebuild).build(), MigrationListener.NONE).plan();
+            assertEquals(Method.COPY, plan.method(), rebuild + ": " + plan.methodReason());
+        }
+    }
+
+    @Test
+    void runsStartedTogetherMigrateOnceAndTheOthersFindItApplied() throws Exception {
+        String db = table();
+        MigrationConfig config = userConfig(db, "MODIFY b BIGINT").accepted(Set.of("NOT_REVERSIBLE")).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<MigrationResult>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                runs.add(pool.submit(() -> new Migration(config, MigrationListener.NONE).execute()));
+            }
+            int executed = 0;
+            int applied = 0;
+            for (var run : runs) {
+                MigrationResult r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                executed += r.executed() ? 1 : 0;
+                applied += r.method() == Method.ALREADY_APPLIED ? 1 : 0;
+            }
+            assertEquals(1, executed, "exactly one run migrates");
+            assertEquals(2, applied, "the others wait and find the change applied");
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = server.connect(db)) {
+            assertEquals(1, MigrationFixture.oscTables(c, db).size(), MigrationFixture.oscTables(c, db).toString());
+            assertTrue(MigrationFixture.schema(c, db, "t").contains("`b` bigint"));
+        }
+    }
 }
