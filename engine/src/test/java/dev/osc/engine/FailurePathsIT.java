@@ -116,6 +116,8 @@ class FailurePathsIT {
                 if (phase == Phase.COPY) {
                     try {
                         killBinlogDump();
+                        // a change osc would now miss: it must notice the dead stream, not swap without it
+                        server.exec(db, "UPDATE t SET v = -v WHERE id = 1");
                         Thread.sleep(300);
                     } catch (Exception ex) {
                         throw new RuntimeException(ex);

@@ -105,6 +105,9 @@ public final class BinlogStreamer implements AutoCloseable {
         c.setBinlogFilename(from.file());
         c.setBinlogPosition(from.position());
         c.setKeepAlive(false);
+        // the server then sends a heartbeat every second while the binlog is idle: a connection
+        // killed or cut on the server's side is noticed within a second even when nothing is written
+        c.setHeartbeatInterval(1000);
         EventDeserializer deserializer = new EventDeserializer();
         deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
                 EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY,
@@ -184,6 +187,9 @@ public final class BinlogStreamer implements AutoCloseable {
                 RotateEventData r = event.getData();
                 file = r.getBinlogFilename();
                 advance(new BinlogPosition(file, r.getBinlogPosition()));
+                return;
+            }
+            case HEARTBEAT -> {
                 return;
             }
             case TABLE_MAP -> onTableMap(event.getData());
