@@ -305,7 +305,7 @@ public final class BinlogStreamer implements AutoCloseable {
      */
     private boolean namesSource(String sql, String defaultDatabase) {
         try {
-            for (String name : TablesNamesFinder.findTables(sql)) {
+            for (String name : changedTables(sql)) {
                 String[] parts = name.replace("`", "").replace("\"", "").split("\\.");
                 String table = parts[parts.length - 1];
                 String database = parts.length > 1 ? parts[parts.length - 2] : defaultDatabase;
@@ -320,6 +320,22 @@ public final class BinlogStreamer implements AutoCloseable {
                     || defaultDatabase.equalsIgnoreCase(source.database())
                     || sql.toLowerCase(Locale.ROOT).contains(source.database().toLowerCase(Locale.ROOT)));
         }
+    }
+
+    /**
+     * The tables a statement may change. {@code CREATE TABLE x LIKE t} and {@code INSERT INTO x
+     * SELECT ... FROM t} only read {@code t} (osc's own planner creates such a probe table while
+     * another run migrates {@code t}); any other statement counts every table it names.
+     */
+    private static java.util.Set<String> changedTables(String sql) throws Exception {
+        net.sf.jsqlparser.statement.Statement statement = net.sf.jsqlparser.parser.CCJSqlParserUtil.parse(sql);
+        if (statement instanceof net.sf.jsqlparser.statement.create.table.CreateTable create) {
+            return java.util.Set.of(create.getTable().getFullyQualifiedName());
+        }
+        if (statement instanceof net.sf.jsqlparser.statement.insert.Insert insert) {
+            return java.util.Set.of(insert.getTable().getFullyQualifiedName());
+        }
+        return TablesNamesFinder.findTables(sql);
     }
 
     /**
