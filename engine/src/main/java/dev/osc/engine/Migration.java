@@ -151,27 +151,25 @@ public final class Migration {
             // This session holds the migration's named lock for hours on a big table; a server
             // wait_timeout must not end it (and the lock with it) while the copy runs elsewhere.
             Queries.exec(main, "SET SESSION wait_timeout = 31536000");
-            if (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1) {
-                // another run (another deploy instance, say) is migrating the table: wait for it, then
-                // plan again, since it may have applied this very change
+            boolean waited = Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1;
+            if (waited) {
+                // another run (another deploy instance, say) is migrating the table: wait for it
                 listener.notice("another osc run is migrating " + config.database() + "." + config.table()
                         + "; waiting for it to finish");
                 while (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 10), 0)", lockName) != 1) {
                     checkCancelled();
                 }
-                try {
+            }
+            try {
+                if (waited) {
+                    // it may have applied this very change: plan again
                     plan = plan(main);
                     if (plan.alreadyApplied()) {
                         return alreadyApplied(plan, start);
                     }
                     requireNoBlocker(plan);
                     requireAccepted(plan);
-                } catch (RuntimeException e) {
-                    Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
-                    throw e;
                 }
-            }
-            try {
                 if (plan.method() == Method.INSTANT) {
                     Optional<MigrationResult> instant = new InstantChange(config, listener, this::enter).run(main, plan, start);
                     if (instant.isPresent()) {
