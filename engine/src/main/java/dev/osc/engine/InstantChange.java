@@ -29,8 +29,7 @@ final class InstantChange {
      */
     Optional<MigrationResult> run(Connection main, Plan plan, long start) throws SQLException {
         phases.accept(Phase.CUT_OVER, "applying the change instantly (ALGORITHM=INSTANT)");
-        long waitSeconds = Math.max(1, (config.cutOverLockWait().toMillis() + 999) / 1000);
-        Queries.exec(main, "SET SESSION lock_wait_timeout = " + waitSeconds);
+        long waitSeconds = Queries.setLockWaitTimeout(main, config.cutOverLockWait());
         String sql = "ALTER TABLE " + Sql.quote(config.database(), plan.source().name()) + " " + plan.alter().clauses()
                 + ", ALGORITHM=INSTANT";
         SQLException last = null;

@@ -545,11 +545,10 @@ public final class Migration {
         private void openSnapshotsUnderLock(List<Connection> snapshots) throws Exception {
             String src = Sql.quote(database, plan.source().name());
             String shadow = Sql.quote(database, names.shadow());
-            long waitSeconds = Math.max(1, (config.cutOverLockWait().toMillis() + 999) / 1000);
             String lastError = null;
             for (int attempt = 1; attempt <= config.cutOverAttempts(); attempt++) {
                 try (Connection lock = Connections.open(sessions)) {
-                    Queries.exec(lock, "SET SESSION lock_wait_timeout = " + waitSeconds);
+                    Queries.setLockWaitTimeout(lock, config.cutOverLockWait());
                     try {
                         Queries.exec(lock, "LOCK TABLES " + src + " READ, " + shadow + " WRITE");
                     } catch (SQLException e) {

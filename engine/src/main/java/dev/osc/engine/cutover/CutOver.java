@@ -114,7 +114,7 @@ public final class CutOver {
         String src = Sql.quote(database, names.source());
         String shadow = Sql.quote(database, names.shadow());
         String sentry = Sql.quote(database, names.old());
-        long waitSeconds = Math.max(1, (lockWait.toMillis() + 999) / 1000);
+        long waitSeconds = Queries.lockWaitSeconds(lockWait);
         ExecutorService renamer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "osc-cutover-rename");
             t.setDaemon(true);
@@ -124,7 +124,7 @@ public final class CutOver {
         boolean sentryDropped = false;
         try (Connection a = Connections.open(connection); Connection b = Connections.open(connection)) {
             try {
-                Queries.exec(a, "SET SESSION lock_wait_timeout = " + waitSeconds);
+                Queries.setLockWaitTimeout(a, lockWait);
                 Queries.exec(b, "SET SESSION lock_wait_timeout = " + (waitSeconds + 30));
                 long bId = Queries.number(b, "SELECT CONNECTION_ID()");
                 dropSentryIfLeft(sentry);

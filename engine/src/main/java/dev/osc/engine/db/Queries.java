@@ -18,6 +18,21 @@ public final class Queries {
         }
     }
 
+    /**
+     * lock_wait_timeout takes whole seconds: the wait rounded up, at least one second. Returns the
+     * seconds set.
+     */
+    public static long setLockWaitTimeout(Connection c, java.time.Duration wait) throws SQLException {
+        long seconds = lockWaitSeconds(wait);
+        exec(c, "SET SESSION lock_wait_timeout = " + seconds);
+        return seconds;
+    }
+
+    /** A wait in the whole seconds lock_wait_timeout takes, rounded up, at least one. */
+    public static long lockWaitSeconds(java.time.Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
+    }
+
     public static Optional<String> string(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
