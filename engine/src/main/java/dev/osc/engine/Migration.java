@@ -642,7 +642,7 @@ public final class Migration {
             Duration elapsed = Duration.ofNanos(now - start);
             double rate = elapsed.toMillis() <= 0 ? 0 : rowsCopied * 1000.0 / elapsed.toMillis();
             listener.progress(new Progress(phase, rowsCopied, Math.max(rowsCopied, plan.source().rowsEstimate()), rate,
-                    changesApplied, changes.size(), lag, elapsed));
+                    changesApplied, changes.size(), lag, elapsed, "", 1));
         }
 
         private void cleanUp() {
