@@ -5,7 +5,12 @@ import dev.osc.engine.alter.AlterSpec;
 import dev.osc.engine.alter.ColumnMapping;
 import dev.osc.engine.checksum.Checksummer;
 import dev.osc.engine.copy.CopyStatements;
+import dev.osc.engine.control.ControlChannel;
+import dev.osc.engine.control.ControlLoop;
+import dev.osc.engine.control.Controllable;
+import dev.osc.engine.control.Setting;
 import dev.osc.engine.copy.KeyRange;
+import dev.osc.engine.copy.RangeTracker;
 import dev.osc.engine.copy.RowCopier;
 import dev.osc.engine.copy.Watermark;
 import dev.osc.engine.cutover.CutOver;
@@ -26,6 +31,11 @@ import dev.osc.engine.plan.Planner;
 import dev.osc.engine.repl.BinlogStreamer;
 import dev.osc.engine.repl.ChangeApplier;
 import dev.osc.engine.repl.ChangeSet;
+import dev.osc.throttler.Signal;
+import dev.osc.throttler.SignalThrottler;
+import dev.osc.throttler.signal.FlagFile;
+import dev.osc.throttler.signal.ManualPause;
+import dev.osc.throttler.signal.ThreadsRunning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +52,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs one online schema change from preflight to swap. It is the only writer of the shadow table:
- * one loop alternates between re-applying changed rows (up to the copy's watermark) and copying
- * the next chunk, so the two never race on a key.
+ * Runs one online schema change from preflight to swap. Copy workers fill the shadow table range
+ * by range while one applier re-applies changed rows; the {@link RangeTracker}'s watermarks keep
+ * the two from ever writing the same key out of order (see {@link ChangeApplier}). Both hold back
+ * while the throttler says so; operators steer the run through a {@link ControlChannel}.
  *
  * <p>Talks to the primary only. Until the swap it changes nothing but its own shadow table, and on
  * every failure it drops that table and leaves the original as it was.
  */
-public final class Migration {
+public final class Migration implements Controllable {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
     private static final int CHECKSUM_CHUNK_ROWS = 10_000;
@@ -62,17 +76,77 @@ public final class Migration {
 
     private final MigrationConfig config;
     private final MigrationListener listener;
+    private final LiveSettings settings;
+    private final ManualPause pause = new ManualPause();
     private volatile boolean cancelled;
+    private volatile String cancelReason = "aborted on request";
+    private volatile boolean cutOverRequested;
     private volatile Phase phase = Phase.PREFLIGHT;
+    private volatile ControlChannel controlChannel = ControlChannel.NONE;
 
     public Migration(MigrationConfig config, MigrationListener listener) {
         this.config = config;
         this.listener = listener;
+        this.settings = new LiveSettings(config);
     }
 
     /** Asks a running migration to stop; it drops its shadow table and leaves the original as it was. */
     public void cancel() {
         cancelled = true;
+    }
+
+    /** Where operators' requests come from (the state store's control table); none by default. */
+    public Migration controlledBy(ControlChannel channel) {
+        this.controlChannel = channel;
+        return this;
+    }
+
+    /** The settings as they are now, after any {@code osc set}. */
+    public LiveSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Answer pause() {
+        return Answer.done(pause.pause() ? "paused: osc holds back copying and applying until osc resume"
+                : "already paused");
+    }
+
+    @Override
+    public Answer resume() {
+        return Answer.done(pause.resume() ? "resumed" : "was not paused; nothing to resume");
+    }
+
+    @Override
+    public Answer set(Setting setting, Object value) {
+        String change = settings.set(setting, value);
+        log.info("set {}", change);
+        return Answer.done(change);
+    }
+
+    @Override
+    public Answer cutOver() {
+        if (!config.postponeCutOver()) {
+            return Answer.refused("this run was not started with --postpone-cutover; it swaps the tables on its own"
+                    + " once they match");
+        }
+        if (phase.ordinal() >= Phase.CUT_OVER.ordinal()) {
+            return Answer.refused("the cut-over has already " + (phase == Phase.CUT_OVER ? "started" : "ended")
+                    + " (phase " + phase.label() + ")");
+        }
+        cutOverRequested = true;
+        return Answer.done(phase == Phase.WAITING_FOR_CUTOVER ? "cut-over starting now"
+                : "cut-over will follow as soon as the copy and checksum are done (phase now: " + phase.label() + ")");
+    }
+
+    @Override
+    public Answer abort() {
+        if (phase == Phase.DONE) {
+            return Answer.refused("the tables were already swapped; use osc revert to go back");
+        }
+        cancelReason = "aborted by an operator (osc abort)";
+        cancelled = true;
+        return null;
     }
 
     public Phase phase() {
@@ -202,6 +276,11 @@ public final class Migration {
                 Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
     }
 
+    /** Signals for the replicas' lag; none until replica discovery is wired. */
+    private List<Signal> replicaLag(Connection primary) {
+        return List.of();
+    }
+
     /** GET_LOCK names are limited to 64 characters; hash long table names. */
     private String lockName() {
         String name = "osc:" + config.database() + "." + config.table();
@@ -224,7 +303,7 @@ public final class Migration {
 
     private void checkCancelled() {
         if (cancelled) {
-            throw new OscException(OscException.Kind.FAILED, "aborted on request");
+            throw new OscException(OscException.Kind.FAILED, cancelReason);
         }
     }
 
@@ -236,17 +315,29 @@ public final class Migration {
         private final TableNames names;
         private final String database = config.database();
         private final ChangeSet changes = new ChangeSet();
+        /** Changed keys in ranges still being copied: applied once those ranges are done. */
+        private final List<RowKey> waiting = new ArrayList<>();
+        /** One applier at a time: the copy workers apply too, when a chunk meets a stale unique value. */
+        private final ReentrantLock applyLock = new ReentrantLock();
         private BinlogStreamer streamer;
         private HikariDataSource pool;
         private RowCopier copier;
         private ChangeApplier applier;
         private Checksummer checksummer;
-        private Watermark watermark = Watermark.NONE;
-        private long rowsCopied;
-        private long changesApplied;
+        private volatile RangeTracker ranges;
+        private volatile boolean copyDone;
+        private Watermark waitingSince = Watermark.NONE;
+        private final AtomicLong rowsCopied = new AtomicLong();
+        private final AtomicLong changesApplied = new AtomicLong();
         private BinlogPosition masterPosition;
         private long lastProgress;
         private boolean swapped;
+        private SignalThrottler throttler;
+        private ControlLoop control;
+        private final AtomicReference<String> reportedThrottle = new AtomicReference<>("");
+        private volatile int copyThreads;
+        /** INSERT mode (a new unique key): one copy worker, see {@link #copyWorkers}. */
+        private boolean oneWorker;
         private String sourceDefinition;
         /** Where copy, apply, checksum and cut-over sessions connect (UTC for a TIMESTAMP key). */
         private ConnectionConfig sessions;
@@ -260,6 +351,7 @@ public final class Migration {
 
         MigrationResult run() throws SQLException {
             try {
+                startControl();
                 return migrate();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -284,6 +376,7 @@ public final class Migration {
             PrimaryKey key = PrimaryKey.of(mapping);
             CopyStatements statements = new CopyStatements(database, plan.source().name(), names.shadow(), mapping, key,
                     onlyExistingUniqueKeys(mapping));
+            oneWorker = !onlyExistingUniqueKeys(mapping);
             copier = new RowCopier(statements);
             applier = new ChangeApplier(statements, config.applyBatchKeys());
             checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
@@ -296,18 +389,23 @@ public final class Migration {
             streamer.start(from);
             masterPosition = from;
             pool = Connections.pool(sessions, "work", CHECKSUM_THREADS + 2);
+            startThrottler();
 
             long copyStart = System.nanoTime();
             copyRows();
             Duration copyTime = Duration.ofNanos(System.nanoTime() - copyStart);
 
-            enter(Phase.CATCH_UP, changes.size() + " changes pending");
+            enter(Phase.CATCH_UP, pending() + " changes pending");
             catchUp();
 
             int[] checksum = checksum();
 
+            if (config.postponeCutOver()) {
+                awaitCutOverRequest();
+            }
             // catch up once more without any lock, so that the lock is held only for the last moments
             catchUp();
+            awaitNotThrottled("the cut-over");
             enter(Phase.CUT_OVER, "swapping " + plan.source().name() + " and " + names.shadow());
             streamer.ignoreSourceDdl();
             CutOver.Result cut = new CutOver(sessions, database, names, config.cutOverLockWait(),
@@ -317,39 +415,191 @@ public final class Migration {
                         carryAutoIncrement(lock);
                     }, listener::notice).run();
             swapped = true;
+            for (int attempt = 1; attempt < cut.attempts(); attempt++) {
+                listener.cutOverAttempt(attempt, false, Duration.ZERO);
+            }
+            listener.cutOverAttempt(cut.attempts(), true, Duration.ofMillis(cut.lockMillis()));
             enter(Phase.DONE, plan.source().name() + " has the new schema; the old table is kept as " + names.old());
-            return new MigrationResult(plan, Method.COPY, true, rowsCopied, changesApplied, copyTime,
+            return new MigrationResult(plan, Method.COPY, true, rowsCopied.get(), changesApplied.get(), copyTime,
                     Duration.ofNanos(System.nanoTime() - start), checksum[0], checksummer.rowsChecked(), checksum[1],
                     cut.attempts(), cut.lockMillis(), streamer.reconnects());
         }
 
+        /**
+         * Copies every range with the configured number of workers while this thread applies
+         * changes, reports progress and adds or retires workers when {@code osc set threads=N}
+         * changes the count.
+         */
         private void copyRows() throws Exception {
             enter(Phase.COPY, "copying about " + plan.source().rowsEstimate() + " rows in primary-key chunks");
-            int chunkRows = config.initialChunkRows();
-            long targetNanos = config.chunkTime().toNanos();
-            RowKey lower = null;
+            ranges = new RangeTracker(copier);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> workers = new ArrayList<>();
             try (Connection c = pool.getConnection()) {
-                while (true) {
-                    checkCancelled();
+                while (!ranges.finished()) {
+                    checkStop();
                     streamer.checkHealthy();
-                    applyPending(c, APPLY_KEYS_PER_TRANSACTION);
-                    RowKey upper = copier.boundaryAfter(c, lower, chunkRows);
+                    rethrow(failure.get());
+                    startWorkers(workers, failure);
+                    int applied = 0;
+                    if (holdBackReason(false).isEmpty()) {
+                        applied = applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+                    }
+                    reportProgress(c, false);
+                    if (applied == 0) {
+                        Thread.sleep(10);
+                    }
+                }
+                rethrow(failure.get());
+                copyDone = true;
+                applyPending(c, 0);
+                reportProgress(c, true);
+            } finally {
+                for (Thread w : workers) {
+                    w.interrupt();
+                }
+                for (Thread w : workers) {
+                    w.join(TimeUnit.SECONDS.toMillis(30));
+                }
+            }
+        }
+
+        private void rethrow(Throwable t) throws Exception {
+            if (t instanceof Exception e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+        }
+
+        /** How many copy workers should run now. */
+        private int copyWorkers() {
+            // With a unique key new in the ALTER, a row may meet the stale copy of another row whose
+            // change waits for a range another worker is copying; one worker never meets that.
+            return oneWorker ? 1 : settings.threads();
+        }
+
+        /** Starts workers up to the wanted count; a worker above the count retires after its chunk. */
+        private void startWorkers(List<Thread> workers, AtomicReference<Throwable> failure) {
+            int wanted = copyWorkers();
+            workers.removeIf(w -> !w.isAlive());
+            int alive = workers.size();
+            copyThreads = Math.min(alive, wanted);
+            java.util.Set<Integer> used = new java.util.HashSet<>();
+            for (Thread w : workers) {
+                used.add(Integer.parseInt(w.getName().substring(w.getName().lastIndexOf('-') + 1)));
+            }
+            for (int slot = 0; slot < wanted && ranges.handedOut() != Watermark.ALL; slot++) {
+                if (!used.contains(slot)) {
+                    int mySlot = slot;
+                    Thread t = new Thread(() -> copyWorker(mySlot, failure), "osc-copy-" + slot);
+                    t.setDaemon(true);
+                    t.start();
+                    workers.add(t);
+                }
+            }
+        }
+
+        private void copyWorker(int slot, AtomicReference<Throwable> failure) {
+            try (Connection c = Connections.open(sessions)) {
+                int chunkRows = config.initialChunkRows();
+                while (slot < copyWorkers() && failure.get() == null) {
+                    if (!awaitCopyAllowed()) {
+                        return;
+                    }
+                    KeyRange range = ranges.next(c, chunkRows);
+                    if (range == null) {
+                        return;
+                    }
                     long t0 = System.nanoTime();
-                    rowsCopied += copyChunk(c, new KeyRange(lower, upper));
+                    int rows = copyChunk(c, range);
+                    ranges.done(range);
                     long took = Math.max(1, System.nanoTime() - t0);
+                    rowsCopied.addAndGet(rows);
+                    listener.chunkCopied(rows, Duration.ofNanos(took));
                     // Follow the time target, but change the size at most 2x per chunk so one slow
                     // chunk (a lock wait, a cold page) does not collapse it.
-                    double factor = Math.max(0.5, Math.min(2.0, (double) targetNanos / took));
+                    double factor = Math.max(0.5, Math.min(2.0, (double) settings.chunkTime().toNanos() / took));
                     chunkRows = (int) Math.max(10, Math.min(config.maxChunkRows(), chunkRows * factor));
-                    if (upper == null) {
-                        watermark = Watermark.ALL;
-                        break;
-                    }
-                    watermark = Watermark.upTo(upper);
-                    lower = upper;
-                    reportProgress(c, false);
                 }
-                reportProgress(c, true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }
+
+        /** Waits while osc must hold back; false when the migration is stopping. */
+        private boolean awaitCopyAllowed() throws InterruptedException {
+            while (true) {
+                if (cancelled || throttler.abortReason().isPresent()) {
+                    return false;
+                }
+                if (holdBackReason(true).isEmpty()) {
+                    return true;
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        /**
+         * Why osc holds back now, or empty. The copy also holds back while the applier has too much
+         * to do, so that a write burst is caught up before more rows pile on; the applier itself
+         * holds back only for the signals (load, replicas, the operator).
+         */
+        private java.util.Optional<String> holdBackReason(boolean forCopy) {
+            java.util.Optional<String> reason = throttler.throttleReason();
+            if (reason.isEmpty() && forCopy && pending() > config.applyBehindKeys()) {
+                reason = java.util.Optional.of("apply behind: " + pending() + " changes pending > " + config.applyBehindKeys());
+            }
+            String now = reason.orElse("");
+            String before = reportedThrottle.getAndSet(now);
+            if (!now.equals(before) && (forCopy || !now.startsWith("apply behind"))) {
+                listener.throttled(now);
+                if (!now.isEmpty()) {
+                    log.info("throttled: {}", now);
+                }
+            }
+            return reason;
+        }
+
+        /** Waits, applying nothing but reporting, until no signal holds osc back. */
+        private void awaitNotThrottled(String what) throws Exception {
+            boolean told = false;
+            try (Connection c = pool.getConnection()) {
+                while (true) {
+                    checkStop();
+                    java.util.Optional<String> reason = holdBackReason(false);
+                    if (reason.isEmpty()) {
+                        return;
+                    }
+                    if (!told) {
+                        listener.notice(what + " waits: " + reason.get());
+                        told = true;
+                    }
+                    reportProgress(c, false);
+                    Thread.sleep(100);
+                }
+            }
+        }
+
+        /** Keeps the shadow in sync until an operator runs osc cutover (or aborts). */
+        private void awaitCutOverRequest() throws Exception {
+            if (!cutOverRequested) {
+                enter(Phase.WAITING_FOR_CUTOVER, "the tables match; keeping " + names.shadow()
+                        + " in sync until osc cutover --database " + database + " --table " + plan.source().name());
+            }
+            try (Connection c = pool.getConnection()) {
+                while (!cutOverRequested) {
+                    checkStop();
+                    streamer.checkHealthy();
+                    if (holdBackReason(false).isEmpty()) {
+                        applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+                    }
+                    reportProgress(c, false);
+                    Thread.sleep(50);
+                }
             }
         }
 
@@ -379,21 +629,58 @@ public final class Migration {
             return true;
         }
 
-        /** Applies up to {@code maxKeys} pending changes in one transaction; on failure the keys go back. */
-        private void applyPending(Connection c, int maxKeys) throws SQLException, InterruptedException {
-            List<RowKey> keys = changes.drain(maxKeys);
-            if (keys.isEmpty()) {
-                return;
+        private long pending() {
+            synchronized (waiting) {
+                return changes.size() + waiting.size();
             }
+        }
+
+        private Watermark copiedWatermark() {
+            return copyDone ? Watermark.ALL : ranges == null ? Watermark.NONE : ranges.copied();
+        }
+
+        private Watermark handedOutWatermark() {
+            return copyDone ? Watermark.ALL : ranges == null ? Watermark.NONE : ranges.handedOut();
+        }
+
+        /**
+         * Applies up to {@code maxKeys} pending changes in one transaction; on failure the keys go
+         * back. Returns how many keys it took.
+         */
+        private int applyPending(Connection c, int maxKeys) throws SQLException, InterruptedException {
+            applyLock.lock();
             try {
-                applier.apply(c, keys, watermark);
-                changesApplied += keys.size();
-            } catch (SQLException e) {
-                changes.addAll(keys);
-                if (e.getErrorCode() != DUPLICATE_KEY) {
-                    throw e;
+                Watermark copied = copiedWatermark();
+                synchronized (waiting) {
+                    // keys that waited for ranges being copied: try again once the copy has moved on
+                    if (!waiting.isEmpty() && !copied.equals(waitingSince)) {
+                        changes.addAll(waiting);
+                        waiting.clear();
+                    }
                 }
-                applyEverythingPending(c, e);
+                ChangeSet.Batch batch = changes.take(maxKeys);
+                if (batch.isEmpty()) {
+                    return 0;
+                }
+                try {
+                    List<RowKey> later = applier.apply(c, batch.keys(), copied, handedOutWatermark());
+                    synchronized (waiting) {
+                        waiting.addAll(later);
+                        waitingSince = copied;
+                    }
+                    int applied = batch.keys().size() - later.size();
+                    changesApplied.addAndGet(applied);
+                    listener.changesApplied(applied, batch.lagSeconds());
+                } catch (SQLException e) {
+                    changes.addAll(batch.keys());
+                    if (e.getErrorCode() != DUPLICATE_KEY) {
+                        throw e;
+                    }
+                    applyEverythingPending(c, e);
+                }
+                return batch.keys().size();
+            } finally {
+                applyLock.unlock();
             }
         }
 
@@ -409,8 +696,13 @@ public final class Migration {
                 streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
                 List<RowKey> keys = changes.drain(Integer.MAX_VALUE);
                 try {
-                    applier.apply(c, keys, watermark);
-                    changesApplied += keys.size();
+                    Watermark copied = copiedWatermark();
+                    List<RowKey> later = applier.apply(c, keys, copied, handedOutWatermark());
+                    synchronized (waiting) {
+                        waiting.addAll(later);
+                        waitingSince = copied;
+                    }
+                    changesApplied.addAndGet(keys.size() - later.size());
                     return;
                 } catch (SQLException e) {
                     changes.addAll(keys);
@@ -448,7 +740,7 @@ public final class Migration {
         }
 
         private void applyAllPending(Connection c) throws SQLException, InterruptedException {
-            while (changes.size() > 0) {
+            while (pending() > 0) {
                 applyPending(c, APPLY_KEYS_PER_TRANSACTION);
             }
         }
@@ -457,12 +749,19 @@ public final class Migration {
             try (Connection c = pool.getConnection()) {
                 long deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
                 while (true) {
-                    checkCancelled();
+                    checkStop();
+                    if (holdBackReason(false).isPresent()) {
+                        // the apply writes too: it waits for replicas and the server like the copy
+                        reportProgress(c, false);
+                        Thread.sleep(100);
+                        deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
+                        continue;
+                    }
                     BinlogPosition target = ServerInfo.binlogPosition(c);
                     streamer.awaitPosition(target, CATCH_UP_WAIT);
                     applyAllPending(c);
                     reportProgress(c, false);
-                    if (changes.size() < config.applyBatchKeys() || System.nanoTime() > deadline) {
+                    if (pending() < config.applyBatchKeys() || System.nanoTime() > deadline) {
                         return;
                     }
                 }
@@ -516,10 +815,13 @@ public final class Migration {
                     Future<List<Checksummer.Difference>> result = one.submit(() -> checksummer.compare(snapshots));
                     try (Connection c = pool.getConnection()) {
                         while (!result.isDone()) {
-                            checkCancelled();
+                            checkStop();
                             streamer.checkHealthy();
-                            applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+                            if (holdBackReason(false).isEmpty()) {
+                                applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+                            }
                             reportProgress(c, false);
+                            listener.checksumProgress(checksummer.rowsChecked(), plan.source().rowsEstimate());
                             try {
                                 return result.get(200, TimeUnit.MILLISECONDS);
                             } catch (java.util.concurrent.TimeoutException e) {
@@ -640,12 +942,50 @@ public final class Migration {
             double lag = streamer.position().isAtOrAfter(masterPosition) ? 0
                     : Math.max(0, (System.currentTimeMillis() - streamer.lastEventMillis()) / 1000.0);
             Duration elapsed = Duration.ofNanos(now - start);
-            double rate = elapsed.toMillis() <= 0 ? 0 : rowsCopied * 1000.0 / elapsed.toMillis();
-            listener.progress(new Progress(phase, rowsCopied, Math.max(rowsCopied, plan.source().rowsEstimate()), rate,
-                    changesApplied, changes.size(), lag, elapsed, "", 1));
+            long copied = rowsCopied.get();
+            double rate = elapsed.toMillis() <= 0 ? 0 : copied * 1000.0 / elapsed.toMillis();
+            listener.progress(new Progress(phase, copied, Math.max(copied, plan.source().rowsEstimate()), rate,
+                    changesApplied.get(), pending(), lag, elapsed, reportedThrottle.get(),
+                    phase == Phase.COPY ? copyThreads : 0));
+        }
+
+        /** The signals osc holds back for: the operator's pause, a flag file, server load, replica lag. */
+        private void startThrottler() {
+            List<Signal> signals = new ArrayList<>();
+            signals.add(pause);
+            if (config.throttleFile() != null) {
+                signals.add(new FlagFile(config.throttleFile()));
+            }
+            signals.add(new ThreadsRunning(() -> Connections.open(config.connection()),
+                    settings::maxThreadsRunning, settings::criticalThreadsRunning));
+            signals.addAll(replicaSignals());
+            throttler = new SignalThrottler(signals, config.throttleInterval(), config::criticalChecks, reason -> { })
+                    .start();
+        }
+
+        /** Replica lag signals; see {@link #replicaLag}. */
+        private List<Signal> replicaSignals() {
+            return replicaLag(main);
+        }
+
+        private void startControl() {
+            control = new ControlLoop(controlChannel, Migration.this, listener::controlled).start(Duration.ofMillis(500));
+        }
+
+        /** Stops the run when an operator aborted it or the server has been overloaded for too long. */
+        private void checkStop() {
+            checkCancelled();
+            if (throttler != null && throttler.abortReason().isPresent()) {
+                throw new OscException(OscException.Kind.FAILED, "aborted because of server load: "
+                        + throttler.abortReason().get() + " (--critical-threads-running " + settings.criticalThreadsRunning()
+                        + "); the original table is intact");
+            }
         }
 
         private void cleanUp() {
+            if (throttler != null) {
+                throttler.close();
+            }
             if (streamer != null) {
                 streamer.close();
             }
@@ -660,6 +1000,11 @@ public final class Migration {
                     listener.notice("could not drop the shadow table " + names.shadow() + ": " + e.getMessage()
                             + "; drop it by hand (DROP TABLE " + Sql.quote(database, names.shadow()) + ")");
                 }
+            }
+            if (control != null) {
+                control.acknowledgeAbort("aborted: osc stopped and dropped its shadow table " + names.shadow()
+                        + "; " + plan.source().name() + " is as it was");
+                control.close(swapped ? "it swapped the tables" : "it stopped; the original table is intact");
             }
         }
     }

@@ -23,6 +23,18 @@ public final class MigrationConfig {
     private final int applyBatchKeys;
     private final java.util.Set<String> accepted;
     private final boolean allowInstant;
+    private final int threads;
+    private final Duration maxLag;
+    private final int maxThreadsRunning;
+    private final int criticalThreadsRunning;
+    private final int criticalChecks;
+    private final Duration throttleInterval;
+    private final java.nio.file.Path throttleFile;
+    private final java.util.List<String> replicas;
+    private final boolean discoverReplicas;
+    private final boolean postponeCutOver;
+    private final String stateSchema;
+    private final int applyBehindKeys;
 
     private MigrationConfig(Builder b) {
         this.connection = Objects.requireNonNull(b.connection, "connection");
@@ -40,6 +52,28 @@ public final class MigrationConfig {
         this.applyBatchKeys = atLeast(b.applyBatchKeys, 1, "apply batch size");
         this.accepted = java.util.Set.copyOf(b.accepted);
         this.allowInstant = b.allowInstant;
+        this.threads = (Integer) control(dev.osc.engine.control.Setting.THREADS, String.valueOf(b.threads), "--threads");
+        this.maxLag = positive(b.maxLag, "--max-lag");
+        this.maxThreadsRunning = atLeast(b.maxThreadsRunning, 0, "--max-threads-running");
+        this.criticalThreadsRunning = atLeast(b.criticalThreadsRunning, 0, "--critical-threads-running");
+        this.criticalChecks = atLeast(b.criticalChecks, 1, "critical checks");
+        this.throttleInterval = positive(b.throttleInterval, "throttle interval");
+        this.throttleFile = b.throttleFile;
+        this.replicas = java.util.List.copyOf(b.replicas);
+        this.discoverReplicas = b.discoverReplicas;
+        this.postponeCutOver = b.postponeCutOver;
+        this.stateSchema = require(b.stateSchema, "--state-schema is empty: name the schema where osc keeps its state");
+        this.applyBehindKeys = atLeast(b.applyBehindKeys, 1, "apply-behind keys");
+        control(dev.osc.engine.control.Setting.CHUNK_TIME, Durations.format(chunkTime), "--chunk-time");
+    }
+
+    /** Validates a setting the operator can also change later with osc set, by the same rules. */
+    private static Object control(dev.osc.engine.control.Setting s, String value, String option) {
+        try {
+            return s.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw OscException.badInput(option + ": " + e.getMessage());
+        }
     }
 
     private static String require(String value, String message) {
@@ -90,6 +124,29 @@ public final class MigrationConfig {
     public java.util.Set<String> accepted() { return accepted; }
     /** Whether osc may apply the change with ALGORITHM=INSTANT when the server confirms it can. */
     public boolean allowInstant() { return allowInstant; }
+    /** Copy workers at the start (osc set threads=N changes it while running). */
+    public int threads() { return threads; }
+    /** Replica lag above which osc holds back. */
+    public Duration maxLag() { return maxLag; }
+    /** Threads_running above which osc holds back; 0 = off. */
+    public int maxThreadsRunning() { return maxThreadsRunning; }
+    /** Threads_running above which, for {@link #criticalChecks()} reads in a row, osc aborts; 0 = off. */
+    public int criticalThreadsRunning() { return criticalThreadsRunning; }
+    public int criticalChecks() { return criticalChecks; }
+    /** How often the throttle signals are read. */
+    public Duration throttleInterval() { return throttleInterval; }
+    /** While this file exists osc holds back; null = none. */
+    public java.nio.file.Path throttleFile() { return throttleFile; }
+    /** Replicas to watch for lag, as host:port, besides those discovered. */
+    public java.util.List<String> replicas() { return replicas; }
+    /** Whether to find replicas from the primary (SHOW SLAVE HOSTS / SHOW REPLICAS). */
+    public boolean discoverReplicas() { return discoverReplicas; }
+    /** Copy and keep in sync, but swap only when an operator runs osc cutover. */
+    public boolean postponeCutOver() { return postponeCutOver; }
+    /** The schema where osc records migrations and takes control requests. */
+    public String stateSchema() { return stateSchema; }
+    /** Pending changed keys above which the copy holds back so that the apply can catch up. */
+    public int applyBehindKeys() { return applyBehindKeys; }
 
     /** Collects settings; {@link #build()} validates them. Defaults suit a busy production primary. */
     public static final class Builder {
@@ -108,6 +165,18 @@ public final class MigrationConfig {
         private int applyBatchKeys = 500;
         private java.util.Set<String> accepted = java.util.Set.of();
         private boolean allowInstant = true;
+        private int threads = 2;
+        private Duration maxLag = Duration.ofSeconds(1);
+        private int maxThreadsRunning = 25;
+        private int criticalThreadsRunning = 0;
+        private int criticalChecks = 3;
+        private Duration throttleInterval = Duration.ofMillis(250);
+        private java.nio.file.Path throttleFile;
+        private java.util.List<String> replicas = java.util.List.of();
+        private boolean discoverReplicas = true;
+        private boolean postponeCutOver;
+        private String stateSchema = "_osc";
+        private int applyBehindKeys = 100_000;
 
         public Builder connection(ConnectionConfig v) { connection = v; return this; }
         public Builder database(String v) { database = v; return this; }
@@ -124,6 +193,18 @@ public final class MigrationConfig {
         public Builder applyBatchKeys(int v) { applyBatchKeys = v; return this; }
         public Builder accepted(java.util.Set<String> v) { accepted = v; return this; }
         public Builder allowInstant(boolean v) { allowInstant = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
+        public Builder maxLag(Duration v) { maxLag = v; return this; }
+        public Builder maxThreadsRunning(int v) { maxThreadsRunning = v; return this; }
+        public Builder criticalThreadsRunning(int v) { criticalThreadsRunning = v; return this; }
+        public Builder criticalChecks(int v) { criticalChecks = v; return this; }
+        public Builder throttleInterval(Duration v) { throttleInterval = v; return this; }
+        public Builder throttleFile(java.nio.file.Path v) { throttleFile = v; return this; }
+        public Builder replicas(java.util.List<String> v) { replicas = v; return this; }
+        public Builder discoverReplicas(boolean v) { discoverReplicas = v; return this; }
+        public Builder postponeCutOver(boolean v) { postponeCutOver = v; return this; }
+        public Builder stateSchema(String v) { stateSchema = v; return this; }
+        public Builder applyBehindKeys(int v) { applyBehindKeys = v; return this; }
 
         public MigrationConfig build() {
             return new MigrationConfig(this);

@@ -12,6 +12,8 @@ public enum Phase {
     CATCH_UP,
     /** Comparing chunked checksums of both tables and repairing differences. */
     CHECKSUM,
+    /** Copied and checked; keeping the shadow in sync until an operator runs {@code osc cutover}. */
+    WAITING_FOR_CUTOVER,
     /** Locking, draining the last changes and swapping the tables. */
     CUT_OVER,
     /** The new table serves; the old one is kept. */

@@ -100,8 +100,23 @@ public final class SignalThrottler implements Throttler, AutoCloseable {
         return abort;
     }
 
+    /** Stops reading and closes the signals that hold connections. */
     @Override
     public void close() {
         reader.shutdownNow();
+        try {
+            reader.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Signal s : signals) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing a connection that is going away anyway
+                }
+            }
+        }
     }
 }

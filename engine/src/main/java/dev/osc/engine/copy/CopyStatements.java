@@ -48,6 +48,11 @@ public final class CopyStatements {
                 + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where + " LOCK IN SHARE MODE";
     }
 
+    /** The keys of the source rows that match {@code where} (on source columns), in canonical form. */
+    public String selectKeys(String where) {
+        return "SELECT " + key.selectList() + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where;
+    }
+
     /** DELETE FROM shadow WHERE {@code where} (on shadow columns). */
     public String deleteFromShadow(String where) {
         return "DELETE FROM " + shadow + " WHERE " + where;

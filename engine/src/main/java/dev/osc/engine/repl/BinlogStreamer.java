@@ -345,7 +345,8 @@ public final class BinlogStreamer implements AutoCloseable {
      */
     private void markSafe(EventHeaderV4 header) {
         if (!transaction.isEmpty()) {
-            sink.addAll(transaction);
+            // the commit's own timestamp (whole seconds): how old a change is when it is applied
+            sink.addAll(transaction, header.getTimestamp() > 0 ? header.getTimestamp() : System.currentTimeMillis());
             transaction.clear();
         }
         if (header.getNextPosition() > 0 && file != null) {
