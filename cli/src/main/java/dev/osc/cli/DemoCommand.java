@@ -174,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .allowInstant(false)
                     .accepted(java.util.Set.of("NOT_REVERSIBLE"))
                     .build();
-            try (ProgressOutput progress = ProgressOutput.forConsole(out)) {
+            try (ProgressOutput progress = ProgressOutput.forConsole(out, false)) {
                 timeline = new PhaseTimeline(progress);
                 migrationStart = System.nanoTime();
                 try {

@@ -49,6 +49,9 @@ public final class PlanCommand implements Callable<Integer> {
 
     private static ProgressOutput quiet() {
         return new ProgressOutput() {
+            @Override
+            public void result(dev.osc.engine.MigrationResult result) {
+            }
         };
     }
 }

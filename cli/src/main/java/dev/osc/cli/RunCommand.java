@@ -2,6 +2,7 @@ package dev.osc.cli;
 
 import dev.osc.cli.output.PlanOutput;
 import dev.osc.cli.output.ProgressOutput;
+import dev.osc.engine.OscException;
 import dev.osc.engine.Migration;
 import dev.osc.engine.MigrationConfig;
 import dev.osc.engine.MigrationResult;
@@ -54,6 +55,61 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "Format of the dry run's plan: text or json (default: ${DEFAULT-VALUE}).")
     PlanOutput.Format format;
 
+    @Option(names = "--json", description = "Progress as JSON lines (one event per phase, progress every 2 s, the result),"
+            + " as without a terminal; also prints the dry run's plan as JSON.")
+    boolean json;
+
+    @Option(names = "--threads", defaultValue = "2",
+            description = "Copy workers, 1-64 (default: ${DEFAULT-VALUE}); osc set threads=N changes it while running.")
+    int threads;
+
+    @Option(names = "--max-lag", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Hold back while a replica lags more than this (default: ${DEFAULT-VALUE}).")
+    Duration maxLag;
+
+    @Option(names = "--replica", paramLabel = "HOST:PORT",
+            description = "A replica to watch for lag (repeatable), in addition to those the primary lists"
+                    + " (SHOW SLAVE HOSTS / SHOW REPLICAS, replicas with report_host set).")
+    java.util.List<String> replicas = new java.util.ArrayList<>();
+
+    @Option(names = "--no-discover-replicas", negatable = false,
+            description = "Watch only the replicas given with --replica.")
+    boolean noDiscovery;
+
+    @Option(names = "--max-threads-running", defaultValue = "25",
+            description = "Hold back while the server's Threads_running is above this; 0 = off (default: ${DEFAULT-VALUE}).")
+    int maxThreadsRunning;
+
+    @Option(names = "--critical-threads-running", defaultValue = "0",
+            description = "Abort (the original table stays intact) when Threads_running stays above this for"
+                    + " --critical-checks reads in a row; 0 = off (default: ${DEFAULT-VALUE}).")
+    int criticalThreadsRunning;
+
+    @Option(names = "--critical-checks", defaultValue = "3",
+            description = "Consecutive reads above --critical-threads-running before aborting (default: ${DEFAULT-VALUE}).")
+    int criticalChecks;
+
+    @Option(names = "--throttle-file", paramLabel = "PATH",
+            description = "Hold back while this file exists (touch it to pause, remove it to go on).")
+    java.nio.file.Path throttleFile;
+
+    @Option(names = "--postpone-cutover",
+            description = "Copy, verify and keep the new table in sync, but swap only when osc cutover is run.")
+    boolean postponeCutOver;
+
+    @Option(names = "--state-schema", defaultValue = "_osc",
+            description = "Schema where osc records migrations and takes control requests; created on first use"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String stateSchema;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics for the whole run.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-address", defaultValue = "0.0.0.0",
+            description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
+    String metricsAddress;
+
     @Override
     public Integer call() {
         MigrationConfig config = change.config(connection)
@@ -61,13 +117,23 @@ public final class RunCommand implements Callable<Integer> {
                 .cutOverLockWait(lockWait)
                 .cutOverAttempts(cutOverAttempts)
                 .chunkTime(chunkTime)
+                .threads(threads)
+                .maxLag(maxLag)
+                .replicas(replicas)
+                .discoverReplicas(!noDiscovery)
+                .maxThreadsRunning(maxThreadsRunning)
+                .criticalThreadsRunning(criticalThreadsRunning)
+                .criticalChecks(criticalChecks)
+                .throttleFile(throttleFile)
+                .postponeCutOver(postponeCutOver)
+                .stateSchema(stateSchema)
                 .build();
         PrintWriter out = spec.commandLine().getOut();
-        try (ProgressOutput progress = ProgressOutput.forConsole(out)) {
+        try (ProgressOutput progress = ProgressOutput.forConsole(out, json)) {
             Migration migration = new Migration(config, progress);
             if (!execute) {
-                int code = PlanCommand.show(spec, migration, format);
-                if (code == ExitCodes.OK) {
+                int code = PlanCommand.show(spec, migration, json ? PlanOutput.Format.json : format);
+                if (code == ExitCodes.OK && !json) {
                     out.println("Dry run: nothing was changed. Run again with --execute to carry it out.");
                     out.flush();
                 }
@@ -99,6 +165,9 @@ public final class RunCommand implements Callable<Integer> {
             MigrationResult result;
             try {
                 result = migration.execute();
+            } catch (OscException e) {
+                progress.failed(e.kind().exitCode(), e.getMessage());
+                throw e;
             } finally {
                 finished.countDown();
                 try {
@@ -107,8 +176,7 @@ public final class RunCommand implements Callable<Integer> {
                     // the JVM is exiting because of a signal; the migration was cancelled
                 }
             }
-            progress.finish();
-            Summary.print(out, result);
+            progress.result(result);
             return ExitCodes.OK;
         }
     }

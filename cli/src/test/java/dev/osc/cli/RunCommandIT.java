@@ -202,7 +202,17 @@ class RunCommandIT {
         Outcome r = osc(args.toArray(String[]::new));
 
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().contains("Done"), r.toString());
+        // without a terminal every line of stdout is one JSON event
+        List<com.fasterxml.jackson.databind.JsonNode> events = jsonLines(r.out());
+        List<String> phases = events.stream().filter(e -> e.get("event").asText().equals("phase"))
+                .map(e -> e.get("phase").asText()).toList();
+        assertEquals(List.of("preflight", "setup", "copy", "catch-up", "checksum", "cut-over", "done"), phases, r.toString());
+        com.fasterxml.jackson.databind.JsonNode result = events.get(events.size() - 1);
+        assertEquals("result", result.get("event").asText(), r.toString());
+        assertEquals("done", result.get("status").asText(), r.toString());
+        assertEquals(ROWS, result.get("rowsCopied").asLong(), r.toString());
+        assertTrue(result.get("oldTable").asText().startsWith("t_osc_old_"), r.toString());
+        events.forEach(e -> assertTrue(e.hasNonNull("time") && e.hasNonNull("elapsedSeconds"), e.toString()));
         assertEquals(List.of("id", "a", "b", "note"), columns(db, "t"));
         assertEquals(ROWS, count(db, "t"));
         try (Connection c = server.connect(db); Statement st = c.createStatement();
@@ -390,6 +400,22 @@ class RunCommandIT {
         assertEquals(0, first.code(), first.toString());
         Outcome second = osc(args.toArray(String[]::new));
         assertEquals(0, second.code(), second.toString());
-        assertTrue(second.out().contains("Already applied"), second.toString());
+        List<com.fasterxml.jackson.databind.JsonNode> events = jsonLines(second.out());
+        assertEquals("already-applied", events.get(events.size() - 1).get("status").asText(), second.toString());
+    }
+
+    /** Parses every line; fails on any line that is not a JSON object with an event name. */
+    static List<com.fasterxml.jackson.databind.JsonNode> jsonLines(String out) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
+            assertTrue(node.isObject() && node.hasNonNull("event"), "not a JSON event line: " + line);
+            events.add(node);
+        }
+        return events;
     }
 }

@@ -7,14 +7,27 @@ import dev.osc.engine.Progress;
 import java.io.PrintWriter;
 
 /**
- * Shows a migration's progress: a live bar on a terminal, one line per phase otherwise (logs of
- * deploy pipelines stay readable).
+ * Shows a migration's progress: a live bar on a terminal; JSON lines otherwise (or with --json),
+ * which deploy pipelines and log collectors can parse.
  */
 public abstract class ProgressOutput implements MigrationListener, AutoCloseable {
 
-    /** A bar when stdout is a terminal, plain lines otherwise. */
-    public static ProgressOutput forConsole(PrintWriter out) {
-        return System.console() != null ? new TerminalProgress(out) : new LineProgress(out);
+    /** A bar when stdout is a terminal and JSON is not asked for, JSON lines otherwise. */
+    public static ProgressOutput forConsole(PrintWriter out, boolean json) {
+        return System.console() != null && !json ? new TerminalProgress(out)
+                : new JsonLinesProgress(out, java.time.Duration.ofSeconds(2));
+    }
+
+    /** Whether output is for programs (then the summary is a JSON line too). */
+    public boolean json() {
+        return this instanceof JsonLinesProgress;
+    }
+
+    /** The migration finished (or found the change already applied). */
+    public abstract void result(dev.osc.engine.MigrationResult result);
+
+    /** The migration stopped with an error; the message also goes to stderr. */
+    public void failed(int exitCode, String message) {
     }
 
     /** Ends any live display before the summary is printed. */
@@ -28,27 +41,5 @@ public abstract class ProgressOutput implements MigrationListener, AutoCloseable
 
     static String seconds(double s) {
         return s < 10 ? String.format("%.1fs", s) : String.format("%.0fs", s);
-    }
-
-    /** One line per phase and notice. */
-    static final class LineProgress extends ProgressOutput {
-        private final PrintWriter out;
-        private final long start = System.nanoTime();
-
-        LineProgress(PrintWriter out) {
-            this.out = out;
-        }
-
-        @Override
-        public void phase(Phase phase, String detail) {
-            out.printf("[%7.1fs] %-9s %s%n", (System.nanoTime() - start) / 1e9, phase.label(), detail);
-            out.flush();
-        }
-
-        @Override
-        public void notice(String message) {
-            out.printf("[%7.1fs] notice    %s%n", (System.nanoTime() - start) / 1e9, message);
-            out.flush();
-        }
     }
 }

@@ -37,7 +37,36 @@ final class TerminalProgress extends ProgressOutput {
         }
         bar.maxHint(Math.max(1, p.rowsTotal()));
         bar.stepTo(p.rowsCopied());
-        bar.setExtraMessage(String.format(" | binlog lag %s, %d changes applied", seconds(p.binlogLagSeconds()), p.changesApplied()));
+        String throttle = p.throttled() ? " | THROTTLED: " + p.throttleReason() : "";
+        bar.setExtraMessage(String.format(" | binlog lag %s, %d changes applied, %d thread%s%s",
+                seconds(p.binlogLagSeconds()), p.changesApplied(), p.copyThreads(), p.copyThreads() == 1 ? "" : "s", throttle));
+    }
+
+    @Override
+    public synchronized void throttled(String reason) {
+        if (bar == null) {
+            out.println(reason.isEmpty() ? "no longer throttled" : "throttled: " + reason);
+            out.flush();
+        }
+    }
+
+    @Override
+    public synchronized void controlled(String request, String acknowledgement) {
+        finishLine();
+        out.println("control: " + request + " -> " + acknowledgement);
+        out.flush();
+    }
+
+    @Override
+    public synchronized void result(dev.osc.engine.MigrationResult result) {
+        finish();
+        Summary.print(out, result);
+    }
+
+    private void finishLine() {
+        if (bar != null) {
+            out.println();
+        }
     }
 
     @Override

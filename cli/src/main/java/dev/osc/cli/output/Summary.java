@@ -1,4 +1,4 @@
-package dev.osc.cli;
+package dev.osc.cli.output;
 
 import dev.osc.engine.MigrationResult;
 import dev.osc.engine.plan.Method;
@@ -6,11 +6,11 @@ import dev.osc.engine.plan.Method;
 import java.io.PrintWriter;
 
 /** The closing lines of a finished migration. */
-final class Summary {
+public final class Summary {
     private Summary() {
     }
 
-    static void print(PrintWriter out, MigrationResult r) {
+    public static void print(PrintWriter out, MigrationResult r) {
         if (!r.executed()) {
             out.printf("Already applied: %s.%s has the schema this ALTER produces; nothing was changed.%n",
                     r.plan().database(), r.plan().table());
