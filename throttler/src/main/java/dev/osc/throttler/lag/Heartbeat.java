@@ -146,7 +146,7 @@ public final class Heartbeat implements AutoCloseable {
             failuresInARow++;
             // Once per run of failures: at four writes a second a long outage would flood the log.
             log.log(failuresInARow == 1 ? Level.WARNING : Level.FINE,
-                    "Heartbeat " + id + " in " + table + " not written (retrying every tick): " + e.getMessage());
+                    "Heartbeat " + id + " in " + table + " not written (retrying every tick): " + SqlErrors.describe(e));
             try {
                 onFailure.accept(e);
             } catch (RuntimeException callbackFailure) {
@@ -198,7 +198,7 @@ public final class Heartbeat implements AutoCloseable {
                 ps.executeUpdate();
             }
         } catch (SQLException e) {
-            log.warning("Heartbeat row " + id + " not deleted from " + table + ": " + e.getMessage());
+            log.warning("Heartbeat row " + id + " not deleted from " + table + ": " + SqlErrors.describe(e));
         } finally {
             closeQuietly(connection);
             connection = null;

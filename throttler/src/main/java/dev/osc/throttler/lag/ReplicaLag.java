@@ -157,11 +157,11 @@ public final class ReplicaLag implements Signal, AutoCloseable {
             }
             closeQuietly(connections[i]);
             connections[i] = null;
-            return LagMeasurement.unknown(replica.name(), describe(e));
+            return LagMeasurement.unknown(replica.name(), SqlErrors.describe(e));
         } catch (RuntimeException e) {
             closeQuietly(connections[i]);
             connections[i] = null;
-            return LagMeasurement.unknown(replica.name(), describe(e));
+            return LagMeasurement.unknown(replica.name(), SqlErrors.describe(e));
         }
     }
 
@@ -177,30 +177,6 @@ public final class ReplicaLag implements Signal, AutoCloseable {
         return LagMeasurement.unknown(replica.name(), "no heartbeat " + where + " after "
                 + LagVerdict.formatThreshold(grace) + "; is replication running, and does it include "
                 + HeartbeatTable.quote(table.schema()) + "?");
-    }
-
-    /** The driver's first line (Connector/J adds paragraphs) and the root cause, which says what failed. */
-    static String describe(Throwable e) {
-        String message = firstLine(e.getMessage());
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String rootMessage = root == e ? null : firstLine(root.getMessage());
-        String text = message == null ? e.getClass().getSimpleName() : message;
-        if (rootMessage != null && !text.contains(rootMessage)) {
-            text += " (" + rootMessage + ")";
-        }
-        return text;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        String trimmed = s.strip();
-        int nl = trimmed.indexOf('\n');
-        return nl < 0 ? trimmed : trimmed.substring(0, nl).strip();
     }
 
     private static void closeQuietly(Connection c) {

@@ -145,14 +145,6 @@ class ReplicaLagTest {
         }
     }
 
-    @Test
-    void describeKeepsTheFirstLineAndTheRootCause() {
-        SQLException e = new SQLException("Communications link failure\n\nThe last packet...",
-                new RuntimeException("wrapper", new java.net.SocketTimeoutException("Read timed out")));
-        assertEquals("Communications link failure (Read timed out)", ReplicaLag.describe(e));
-        assertEquals("SQLException", ReplicaLag.describe(new SQLException()));
-    }
-
     private ReplicaLag lag(List<ReplicaLag.Replica> replicas) {
         return new ReplicaLag("_osc", "m1", replicas, threshold::get, Duration.ofSeconds(10), now::get);
     }
