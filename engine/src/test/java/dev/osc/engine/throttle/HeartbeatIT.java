@@ -1,5 +1,6 @@
 package dev.osc.engine.throttle;
 
+import dev.osc.engine.db.Sql;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
 import dev.osc.throttler.ConnectionSource;
@@ -39,7 +40,7 @@ class HeartbeatIT {
 
     @AfterEach
     void dropSchema() throws SQLException {
-        server.exec(null, "DROP DATABASE IF EXISTS `" + schema.replace("`", "``") + "`");
+        server.exec(null, "DROP DATABASE IF EXISTS " + Sql.quote(schema));
     }
 
     @Test
@@ -95,7 +96,7 @@ class HeartbeatIT {
     private OptionalLong written(String id) {
         try (Connection c = server.connect(null);
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT written_micros FROM `" + schema.replace("`", "``") + "`.heartbeat WHERE id = ?")) {
+                     "SELECT written_micros FROM " + Sql.quote(schema, "heartbeat") + " WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();

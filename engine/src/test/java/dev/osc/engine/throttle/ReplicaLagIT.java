@@ -1,5 +1,6 @@
 package dev.osc.engine.throttle;
 
+import dev.osc.engine.db.Sql;
 import dev.osc.testing.TestReplica;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
@@ -9,8 +10,7 @@ import dev.osc.throttler.lag.Heartbeat;
 import dev.osc.throttler.lag.ReplicaAddress;
 import dev.osc.throttler.lag.ReplicaDiscovery;
 import dev.osc.throttler.lag.ReplicaLag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,29 +38,25 @@ class ReplicaLagIT {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     /** Created by the heartbeat after the replica starts, so that the replica has it too. */
-    private static final String SCHEMA = "osc_lag_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 40), 36);
+    private final String schema = "osc_lag_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 40), 36);
+    private final TestServer primary;
+    private TestReplica replica;
 
-    private static TestReplica replica;
-    private static TestServer primary;
-
-    @BeforeAll
-    static void startReplica(TestServer server) {
-        primary = server;
-        replica = TestReplica.start(server, SCHEMA);
+    ReplicaLagIT(TestServer primary) {
+        this.primary = primary;
     }
 
-    @AfterAll
-    static void stopReplica() throws SQLException {
+    @AfterEach
+    void stopReplica() throws SQLException {
         if (replica != null) {
             replica.close();
         }
-        if (primary != null) {
-            primary.exec(null, "DROP DATABASE IF EXISTS `" + SCHEMA + "`");
-        }
+        primary.exec(null, "DROP DATABASE IF EXISTS " + Sql.quote(schema));
     }
 
     @Test
     void discoveryListsTheReplica() throws Exception {
+        replica = TestReplica.start(primary, schema);
         ReplicaAddress expected = new ReplicaAddress("127.0.0.1", replica.port());
         List<ReplicaAddress> found = awaitValue(() -> {
             try (Connection c = primary.connect(null)) {
@@ -72,6 +68,7 @@ class ReplicaLagIT {
 
     @Test
     void throttlesWhileTheReplicaStopsApplyingAndRecoversWhenItResumes() throws Exception {
+        replica = TestReplica.start(primary, schema);
         String id = "lag-" + System.nanoTime();
         ReplicaAddress address;
         try (Connection c = primary.connect(null)) {
@@ -79,8 +76,8 @@ class ReplicaLagIT {
                     .filter(a -> a.port() == replica.port())
                     .findFirst().orElseThrow(() -> new AssertionError("replica not discovered"));
         }
-        try (Heartbeat heartbeat = Heartbeat.start(primarySource(), SCHEMA, id);
-             ReplicaLag lag = new ReplicaLag(SCHEMA, heartbeat.id(),
+        try (Heartbeat heartbeat = Heartbeat.start(primarySource(), schema, id);
+             ReplicaLag lag = new ReplicaLag(schema, heartbeat.id(),
                      List.of(new ReplicaLag.Replica(address.toString(), source(address))), () -> MAX_LAG)) {
             Reading replicating = awaitReading(lag, Reading::ok);
             assertEquals(Reading.OK, replicating);
@@ -101,7 +98,7 @@ class ReplicaLagIT {
             assertEquals(Reading.OK, awaitReading(lag, Reading::ok));
         }
         // close() removed this migration's row on the primary
-        assertEquals(0, count(primary, "SELECT COUNT(*) FROM `" + SCHEMA + "`.heartbeat WHERE id = '" + id + "'"));
+        assertEquals(0, count("SELECT COUNT(*) FROM " + Sql.quote(schema, "heartbeat") + " WHERE id = " + Sql.literal(id)));
     }
 
     @Test
@@ -112,7 +109,7 @@ class ReplicaLagIT {
             closedPort = s.getLocalPort();
         }
         ReplicaAddress nowhere = new ReplicaAddress("127.0.0.1", closedPort);
-        try (ReplicaLag lag = new ReplicaLag(SCHEMA, "unreachable",
+        try (ReplicaLag lag = new ReplicaLag(schema, "unreachable",
                 List.of(new ReplicaLag.Replica(nowhere.toString(), source(nowhere))), () -> MAX_LAG)) {
             Reading r = lag.read();
             assertEquals(Reading.Level.THROTTLE, r.level());
@@ -123,7 +120,7 @@ class ReplicaLagIT {
         }
     }
 
-    private static ConnectionSource primarySource() {
+    private ConnectionSource primarySource() {
         return () -> primary.connect(null);
     }
 
@@ -162,8 +159,8 @@ class ReplicaLagIT {
         T get() throws Exception;
     }
 
-    private static long count(TestServer server, String sql) throws SQLException {
-        try (Connection c = server.connect(null); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+    private long count(String sql) throws SQLException {
+        try (Connection c = primary.connect(null); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
