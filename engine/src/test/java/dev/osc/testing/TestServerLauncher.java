@@ -55,6 +55,11 @@ final class TestServerLauncher {
         return sandbox();
     }
 
+    /** Whether {@link #launch()} starts a local MariaDB sandbox, the only kind a test can add a replica to. */
+    static boolean launchesLocalSandbox() {
+        return env(JDBC_URL_ENV).isEmpty() && env(DOCKER_IMAGE_ENV).isEmpty();
+    }
+
     /** Why tests cannot run here: a Docker image was asked for but there is no Docker engine. */
     static Optional<String> dockerUnavailableReason() {
         if (env(JDBC_URL_ENV).isPresent() || env(DOCKER_IMAGE_ENV).isEmpty()) {

@@ -11,11 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 
 /**
  * A local MariaDB server set up the way osc needs it (row-based binlog with full images and
@@ -53,6 +55,17 @@ public final class SandboxServer {
      *                          or the server does not come up (the message holds the error log's tail)
      */
     public static SandboxServer start(Path dir, int port) {
+        return start(dir, port, chosenPort -> List.of());
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with more server options after osc's own, so that they win
+     * where both set the same option (a test replica needs another {@code --server-id}, for one).
+     *
+     * @param extraArgs the extra options given the port the server will listen on, which is only
+     *                  known here when {@code port} is 0
+     */
+    public static SandboxServer start(Path dir, int port, IntFunction<List<String>> extraArgs) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("Not a TCP port: " + port);
         }
@@ -70,7 +83,7 @@ public final class SandboxServer {
                     throw new PortInUseException(chosen);
                 }
                 createDirectory(layout.dir());
-                return started(layout, chosen, starter.start(chosen));
+                return started(layout, chosen, starter.start(chosen, extraArgs.apply(chosen)));
             } catch (PortInUseException e) {
                 // A free port can be taken by someone else between picking it and the server binding it.
                 if (port != 0 || attempt >= FREE_PORT_ATTEMPTS) {

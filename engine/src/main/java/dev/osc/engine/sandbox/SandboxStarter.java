@@ -39,9 +39,14 @@ final class SandboxStarter {
 
     /** Starts the server on {@code port}; on any failure no server process is left behind. */
     Process start(int port) {
+        return start(port, List.of());
+    }
+
+    /** Starts the server with {@code extraArgs} after osc's own options, so that they override them. */
+    Process start(int port, List<String> extraArgs) {
         initialiseDataDir();
         long errorLogOffset = LogTail.size(layout.errorLog());
-        Process process = launch(port);
+        Process process = launch(port, extraArgs);
         try {
             awaitReady(process, port, errorLogOffset);
             return process;
@@ -79,7 +84,7 @@ final class SandboxStarter {
         }
     }
 
-    private Process launch(int port) {
+    private Process launch(int port, List<String> extraArgs) {
         try {
             java.nio.file.Files.createDirectories(layout.tmpDir());
         } catch (java.io.IOException e) {
@@ -116,6 +121,7 @@ final class SandboxStarter {
         if (runningAsRoot()) {
             command.add("--user=root"); // mariadbd refuses to run as root without it
         }
+        command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.consoleLog().toFile()));

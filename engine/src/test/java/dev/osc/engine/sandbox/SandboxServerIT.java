@@ -146,6 +146,16 @@ class SandboxServerIT {
     }
 
     @Test
+    void extraArgumentsOverrideOscsOwnAndSeeThePort() throws Exception {
+        SandboxServer server = SandboxServer.start(dir, 0,
+                port -> List.of("--server-id=7", "--report-port=" + port));
+        started.add(server);
+        assertEquals("7", variable(server, "server_id"));
+        assertEquals(Integer.toString(server.port()), variable(server, "report_port"));
+        assertEquals("ROW", variable(server, "binlog_format")); // the rest stays as osc sets it
+    }
+
+    @Test
     void connectHintNamesThePort() {
         SandboxServer server = start(0);
         assertTrue(server.connectHint().contains("mariadb -h127.0.0.1 -P" + server.port() + " -uroot"));
