@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import java.time.Duration;
 
 /** Reads durations such as 500ms, 3s, 10m, 1h (or ISO-8601 like PT3S). */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
         try {

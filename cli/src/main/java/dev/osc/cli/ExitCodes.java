@@ -6,11 +6,24 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
     public static final int SERVER = 3;
+    /** A control command's request was refused by the migration; the same code as a failed migration. */
+    public static final int REFUSED = 1;
+    /** A control command's request got no acknowledgement within --timeout. */
+    public static final int NO_ANSWER = 4;
 
     static final String HELP = "  0  done, or already applied (for a dry run: the change can run)%n"
             + "  1  the migration failed or was aborted; the original table is intact%n"
             + "  2  bad input or a refused change; nothing was changed%n"
-            + "  3  server or connection problem (settings, privileges, unreachable, wrong password); nothing was changed%n";
+            + "  3  server or connection problem (settings, privileges, unreachable, wrong password); nothing was changed%n"
+            + "  pause, resume, set, cutover and abort: 0 accepted, 1 refused by the migration, 2 bad input or no migration%n"
+            + "  running on the table, 3 server or connection problem, 4 no acknowledgement within --timeout%n";
+
+    public static final String CONTROL_HELP = "  0  the migration acknowledged the request and accepted it%n"
+            + "  1  the migration refused the request; its reason is printed%n"
+            + "  2  bad input, or no migration is running on that table (a run whose osc stopped updating is named)%n"
+            + "  3  server or connection problem (unreachable, wrong password, privileges on the state schema)%n"
+            + "  4  no acknowledgement within --timeout: the migration may be stuck; the request was withdrawn,%n"
+            + "     so it will not act on it later%n";
 
     static final String PLAN_HELP = "  0  the change can run (warnings may need --accept)%n"
             + "  2  a blocker refuses the change, or bad input%n"

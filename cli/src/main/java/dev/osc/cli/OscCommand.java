@@ -1,5 +1,10 @@
 package dev.osc.cli;
 
+import dev.osc.cli.control.AbortCommand;
+import dev.osc.cli.control.CutoverCommand;
+import dev.osc.cli.control.PauseCommand;
+import dev.osc.cli.control.ResumeCommand;
+import dev.osc.cli.control.SetCommand;
 import dev.osc.engine.OscException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -8,7 +13,9 @@ import picocli.CommandLine.Command;
 /** The {@code osc} command. */
 @Command(name = "osc", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Online schema change for MySQL and MariaDB: change a table without blocking it.",
-        subcommands = {PlanCommand.class, RunCommand.class, SandboxCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, RunCommand.class, PauseCommand.class, ResumeCommand.class, SetCommand.class,
+                CutoverCommand.class, AbortCommand.class, SandboxCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})
 public final class OscCommand implements Runnable {

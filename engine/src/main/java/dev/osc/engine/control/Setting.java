@@ -38,8 +38,13 @@ public enum Setting {
     public static Setting named(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         return Arrays.stream(values()).filter(s -> s.key.equals(n)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("unknown setting '" + name + "'; settings that can change while osc runs: "
-                        + Arrays.stream(values()).map(s -> s.key + " (" + s.help + ")").collect(Collectors.joining(", "))));
+                new IllegalArgumentException("unknown setting '" + name + "'; " + describeAll()));
+    }
+
+    /** "settings that can change while osc runs: threads (copy workers, 1-64), ...", for messages. */
+    public static String describeAll() {
+        return "settings that can change while osc runs: "
+                + Arrays.stream(values()).map(s -> s.key + " (" + s.help + ")").collect(Collectors.joining(", "));
     }
 
     /**
