@@ -97,10 +97,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Copy, verify and keep the new table in sync, but swap only when osc cutover is run.")
     boolean postponeCutOver;
 
-    @Option(names = "--state-schema", defaultValue = "_osc",
-            description = "Schema where osc records migrations and takes control requests; created on first use"
-                    + " (default: ${DEFAULT-VALUE}).")
-    String stateSchema;
+    @Mixin
+    StateSchemaOption stateSchema;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics for the whole run.")
@@ -126,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
                 .criticalChecks(criticalChecks)
                 .throttleFile(throttleFile)
                 .postponeCutOver(postponeCutOver)
-                .stateSchema(stateSchema)
+                .stateSchema(stateSchema.schema().name())
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         try (ProgressOutput progress = ProgressOutput.forConsole(out, json)) {

@@ -31,7 +31,18 @@ import dev.osc.engine.plan.Planner;
 import dev.osc.engine.repl.BinlogStreamer;
 import dev.osc.engine.repl.ChangeApplier;
 import dev.osc.engine.repl.ChangeSet;
+import dev.osc.engine.state.ControlTable;
+import dev.osc.engine.state.MigrationStart;
+import dev.osc.engine.state.Outcome;
+import dev.osc.engine.state.StateReporter;
+import dev.osc.engine.state.StateSchema;
+import dev.osc.engine.state.StateStore;
+import dev.osc.engine.state.StateStoreException;
 import dev.osc.throttler.Signal;
+import dev.osc.throttler.lag.Heartbeat;
+import dev.osc.throttler.lag.ReplicaAddress;
+import dev.osc.throttler.lag.ReplicaDiscovery;
+import dev.osc.throttler.lag.ReplicaLag;
 import dev.osc.throttler.SignalThrottler;
 import dev.osc.throttler.signal.FlagFile;
 import dev.osc.throttler.signal.ManualPause;
@@ -83,10 +94,16 @@ public final class Migration implements Controllable {
     private volatile boolean cutOverRequested;
     private volatile Phase phase = Phase.PREFLIGHT;
     private volatile ControlChannel controlChannel = ControlChannel.NONE;
+    /** The state record's writer once the run is registered; hears every event too. */
+    private volatile MigrationListener recorder = MigrationListener.NONE;
+    private final MigrationListener toRecorder = new MigrationListener() {
+        @Override public void phase(Phase p, String d) { recorder.phase(p, d); }
+        @Override public void progress(Progress p) { recorder.progress(p); }
+    };
 
     public Migration(MigrationConfig config, MigrationListener listener) {
         this.config = config;
-        this.listener = listener;
+        this.listener = MigrationListener.all(listener, toRecorder);
         this.settings = new LiveSettings(config);
     }
 
@@ -244,13 +261,17 @@ public final class Migration implements Controllable {
                     requireNoBlocker(plan);
                     requireAccepted(plan);
                 }
-                if (plan.method() == Method.INSTANT) {
-                    Optional<MigrationResult> instant = new InstantChange(config, listener, this::enter).run(main, plan, start);
-                    if (instant.isPresent()) {
-                        return instant.get();
+                Plan planned = plan;
+                return recorded(planned, () -> {
+                    if (planned.method() == Method.INSTANT) {
+                        Optional<MigrationResult> instant = new InstantChange(config, listener, this::enter)
+                                .run(main, planned, start);
+                        if (instant.isPresent()) {
+                            return instant.get();
+                        }
                     }
-                }
-                return new Run(plan, main, start).run();
+                    return new Run(planned, main, start).run();
+                });
             } finally {
                 try {
                     Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
@@ -270,15 +291,90 @@ public final class Migration implements Controllable {
         }
     }
 
+    private interface Work {
+        MigrationResult run() throws SQLException;
+    }
+
+    /**
+     * Runs the work with the migration recorded in the state schema: its row is kept current while
+     * it runs and gets the outcome at the end, and operators' requests reach it through the
+     * control table. When the state schema cannot be written, osc says so and migrates anyway:
+     * the bookkeeping must not stand between the user and the change.
+     */
+    private MigrationResult recorded(Plan plan, Work work) throws SQLException {
+        StateStore store = new StateStore(config.connection(), new StateSchema(config.stateSchema()));
+        ControlTable controlTable = new ControlTable(config.connection(), new StateSchema(config.stateSchema()));
+        StateReporter reporter = null;
+        try {
+            long id = store.begin(new MigrationStart(config.database(), config.table(), config.alter(), plan.method(),
+                    phase, null, plan.names() == null ? null : plan.names().shadow(),
+                    plan.names() == null ? null : plan.names().old(), settings.describe()));
+            reporter = new StateReporter(store, id, phase, Duration.ofSeconds(2));
+            recorder = reporter;
+            controlChannel = controlTable.channel(id);
+            log.info("recorded as migration {} in {}", id, config.stateSchema());
+        } catch (StateStoreException | RuntimeException e) {
+            listener.notice("could not record the migration in the state schema " + config.stateSchema() + " ("
+                    + e.getMessage() + "); it runs anyway, but osc pause/resume/set/cutover/abort cannot reach it");
+        }
+        try {
+            MigrationResult result = work.run();
+            if (reporter != null) {
+                reporter.finish(Outcome.SUCCEEDED, null);
+            }
+            return result;
+        } catch (RuntimeException | SQLException | Error e) {
+            if (reporter != null) {
+                reporter.finish(phase == Phase.DONE ? Outcome.SUCCEEDED : cancelled ? Outcome.ABORTED : Outcome.FAILED,
+                        e.getMessage());
+            }
+            throw e;
+        } finally {
+            recorder = MigrationListener.NONE;
+            store.close();
+            controlTable.close();
+        }
+    }
+
     private MigrationResult alreadyApplied(Plan plan, long start) {
         enter(Phase.DONE, config.table() + " already has the schema this ALTER produces; nothing to do");
         return new MigrationResult(plan, plan.method(), false, 0, 0, Duration.ZERO,
                 Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
     }
 
-    /** Signals for the replicas' lag; none until replica discovery is wired. */
-    private List<Signal> replicaLag(Connection primary) {
-        return List.of();
+    /**
+     * The replicas to watch (given with --replica, and those the primary lists) and, when there are
+     * any, a heartbeat on the primary that they replicate. Returns the heartbeat to close.
+     */
+    private Optional<Heartbeat> watchReplicas(Connection primary, List<Signal> signals) throws SQLException {
+        java.util.LinkedHashSet<ReplicaAddress> replicas = new java.util.LinkedHashSet<>();
+        for (String r : config.replicas()) {
+            replicas.add(ReplicaAddress.parse(r));
+        }
+        if (config.discoverReplicas()) {
+            try {
+                replicas.addAll(ReplicaDiscovery.discover(primary));
+            } catch (SQLException e) {
+                listener.notice("could not list the primary's replicas (" + e.getMessage() + "); osc watches only"
+                        + " those given with --replica. GRANT REPLICATION MASTER ADMIN (MariaDB) or REPLICATION SLAVE"
+                        + " (MySQL) lets osc find them");
+            }
+        }
+        if (replicas.isEmpty()) {
+            return Optional.empty();
+        }
+        listener.notice("watching replica lag on " + replicas.stream().map(ReplicaAddress::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + " (max " + Durations.format(settings.maxLag()) + ")");
+        String id = lockName();
+        Heartbeat heartbeat = Heartbeat.start(() -> Connections.open(config.connection()), config.stateSchema(), id);
+        List<ReplicaLag.Replica> watched = new ArrayList<>();
+        for (ReplicaAddress a : replicas) {
+            ConnectionConfig at = new ConnectionConfig(a.host(), a.port(), config.connection().user(),
+                    config.connection().password());
+            watched.add(new ReplicaLag.Replica(a.toString(), () -> Connections.open(at)));
+        }
+        signals.add(new ReplicaLag(config.stateSchema(), id, watched, settings::maxLag));
+        return Optional.of(heartbeat);
     }
 
     /** GET_LOCK names are limited to 64 characters; hash long table names. */
@@ -333,6 +429,7 @@ public final class Migration implements Controllable {
         private long lastProgress;
         private boolean swapped;
         private SignalThrottler throttler;
+        private Heartbeat heartbeat;
         private ControlLoop control;
         private final AtomicReference<String> reportedThrottle = new AtomicReference<>("");
         private volatile int copyThreads;
@@ -950,7 +1047,7 @@ public final class Migration implements Controllable {
         }
 
         /** The signals osc holds back for: the operator's pause, a flag file, server load, replica lag. */
-        private void startThrottler() {
+        private void startThrottler() throws SQLException {
             List<Signal> signals = new ArrayList<>();
             signals.add(pause);
             if (config.throttleFile() != null) {
@@ -958,14 +1055,9 @@ public final class Migration implements Controllable {
             }
             signals.add(new ThreadsRunning(() -> Connections.open(config.connection()),
                     settings::maxThreadsRunning, settings::criticalThreadsRunning));
-            signals.addAll(replicaSignals());
+            heartbeat = watchReplicas(main, signals).orElse(null);
             throttler = new SignalThrottler(signals, config.throttleInterval(), config::criticalChecks, reason -> { })
                     .start();
-        }
-
-        /** Replica lag signals; see {@link #replicaLag}. */
-        private List<Signal> replicaSignals() {
-            return replicaLag(main);
         }
 
         private void startControl() {
@@ -985,6 +1077,9 @@ public final class Migration implements Controllable {
         private void cleanUp() {
             if (throttler != null) {
                 throttler.close();
+            }
+            if (heartbeat != null) {
+                heartbeat.close();
             }
             if (streamer != null) {
                 streamer.close();

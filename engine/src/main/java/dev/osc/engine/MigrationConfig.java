@@ -62,7 +62,8 @@ public final class MigrationConfig {
         this.replicas = java.util.List.copyOf(b.replicas);
         this.discoverReplicas = b.discoverReplicas;
         this.postponeCutOver = b.postponeCutOver;
-        this.stateSchema = require(b.stateSchema, "--state-schema is empty: name the schema where osc keeps its state");
+        this.stateSchema = new dev.osc.engine.state.StateSchema(
+                require(b.stateSchema, "--state-schema is empty: name the schema where osc keeps its state")).name();
         this.applyBehindKeys = atLeast(b.applyBehindKeys, 1, "apply-behind keys");
         control(dev.osc.engine.control.Setting.CHUNK_TIME, Durations.format(chunkTime), "--chunk-time");
     }
