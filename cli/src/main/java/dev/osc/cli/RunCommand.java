@@ -3,6 +3,8 @@ package dev.osc.cli;
 import dev.osc.cli.output.PlanOutput;
 import dev.osc.cli.output.ProgressOutput;
 import dev.osc.engine.OscException;
+import dev.osc.engine.MigrationListener;
+import dev.osc.cli.metrics.MetricsServer;
 import dev.osc.engine.Migration;
 import dev.osc.engine.MigrationConfig;
 import dev.osc.engine.MigrationResult;
@@ -108,6 +110,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
     String metricsAddress;
 
+    private MetricsServer startMetrics() {
+        try {
+            return MetricsServer.start(metricsAddress, metricsPort);
+        } catch (java.io.IOException e) {
+            throw OscException.badInput("cannot serve metrics: " + e.getMessage()
+                    + ". Choose another --metrics-port (or --metrics-address); nothing was changed");
+        }
+    }
+
     @Override
     public Integer call() {
         MigrationConfig config = change.config(connection)
@@ -127,8 +138,13 @@ public final class RunCommand implements Callable<Integer> {
                 .stateSchema(stateSchema.schema().name())
                 .build();
         PrintWriter out = spec.commandLine().getOut();
-        try (ProgressOutput progress = ProgressOutput.forConsole(out, json)) {
-            Migration migration = new Migration(config, progress);
+        try (ProgressOutput progress = ProgressOutput.forConsole(out, json);
+             MetricsServer metrics = metricsPort == null || !execute ? null : startMetrics()) {
+            if (metrics != null) {
+                progress.notice("metrics at http://" + metricsAddress + ":" + metrics.port() + MetricsServer.PATH);
+            }
+            Migration migration = new Migration(config, metrics == null ? progress
+                    : MigrationListener.all(progress, metrics.migrationMetrics(config.database(), config.table())));
             if (!execute) {
                 int code = PlanCommand.show(spec, migration, json ? PlanOutput.Format.json : format);
                 if (code == ExitCodes.OK && !json) {

@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One answer of a metrics endpoint, with its samples parsed from the Prometheus text format. */
-record Scrape(int status, String contentType, String body) {
+public record Scrape(int status, String contentType, String body) {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -24,7 +24,7 @@ record Scrape(int status, String contentType, String body) {
     record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    static Scrape get(int port, String path) throws IOException, InterruptedException {
+    public static Scrape get(int port, String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
@@ -59,7 +59,7 @@ record Scrape(int status, String contentType, String body) {
      *
      * @throws AssertionError when several samples match
      */
-    OptionalDouble value(String name, String... labels) {
+    public OptionalDouble value(String name, String... labels) {
         List<Sample> matching = samples().stream().filter(s -> s.name().equals(name)).filter(s -> {
             for (int i = 0; i < labels.length; i += 2) {
                 if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
@@ -75,7 +75,7 @@ record Scrape(int status, String contentType, String body) {
     }
 
     /** Like {@link #value} but fails, showing the body, when there is no such sample. */
-    double require(String name, String... labels) {
+    public double require(String name, String... labels) {
         return value(name, labels).orElseThrow(() -> new AssertionError("no sample " + name + " " + List.of(labels)
                 + " in:\n" + body));
     }
