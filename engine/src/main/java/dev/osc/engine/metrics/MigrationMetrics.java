@@ -23,7 +23,7 @@ import java.util.stream.DoubleStream;
 
 /**
  * Turns one migration's events into Micrometer meters, all tagged with the database and table.
- * docs/operations-metrics.md lists them under their Prometheus names. Use one instance per
+ * docs/operations.md lists them under their Prometheus names. Use one instance per
  * migration; events may come from several threads.
  */
 public final class MigrationMetrics implements MigrationListener {

@@ -12,6 +12,7 @@ import dev.osc.engine.control.Controllable;
 import dev.osc.engine.control.Setting;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LiveControlIT {
     private static final String ALTER = "ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'n'";
     private final TestServer server;
+    /** Runs a failed test leaves behind are stopped, so they do not disturb the next test. */
+    private final java.util.List<Migration> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     LiveControlIT(TestServer server) {
         this.server = server;
@@ -65,40 +68,59 @@ class LiveControlIT {
         }
     }
 
+    @AfterEach
+    void stopRuns() {
+        started.forEach(Migration::cancel);
+    }
+
     @Test
     void pauseHoldsTheCopyAndSettingsTakeEffectAfterResume() throws Exception {
-        String db = table(30_000, 1000);
+        String db = table(20_000, 100);
         Recorder rec = new Recorder();
-        Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER)
-                .threads(1).initialChunkRows(50).maxChunkRows(2000).chunkTime(Duration.ofMillis(10)).build(), rec);
+        List<String> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).threads(1).initialChunkRows(50)
+                .maxChunkRows(1000).chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20)).build(),
+                MigrationListener.all(rec, new MigrationListener() {
+                    @Override
+                    public void chunkCopied(int rows, Duration took) {
+                        workers.add(Thread.currentThread().getName());
+                    }
+                }));
         Controllable.Answer paused = m.pause();
         assertTrue(paused.accepted() && paused.message().startsWith("paused"), paused.toString());
         assertEquals("already paused", m.pause().message());
-        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(track(m)::execute);
 
         Recorder.await("the copy to be held by the pause", 20, () -> rec.lastThrottle().startsWith("paused by an operator"));
         Thread.sleep(1000);
         assertEquals(0, rec.rowsCopied, "rows were copied while paused");
 
-        // resume with a 10 ms chunk target: 1 KB rows, so chunks stay far below 1,000 rows (1 MB)
-        assertTrue(m.resume().accepted());
-        Recorder.await("some chunks", 30, () -> rec.chunks.size() >= 8);
+        // chunk-time 10s -> 10ms, shown without timing: the second chunk waits 500 ms for a row
+        // lock, so with a 10 ms target the third chunk is half as big (with 10 s it would double)
+        assertEquals("chunk-time 10s -> 10ms", m.set(Setting.CHUNK_TIME, Duration.ofMillis(10)).message());
+        try (Connection lock = server.connect(db)) {
+            lock.setAutoCommit(false);
+            lock.createStatement().executeQuery("SELECT * FROM t WHERE id = 120 FOR UPDATE").close();
+            assertEquals("resumed", m.resume().message());
+            Recorder.await("the first chunk", 20, () -> rec.chunks.size() >= 1);
+            Thread.sleep(500);
+            lock.commit();
+        }
+        Recorder.await("the third chunk", 20, () -> rec.chunks.size() >= 3);
         m.pause();
-        Recorder.await("the pause to take hold", 10, () -> rec.lastThrottle().startsWith("paused"));
-        Thread.sleep(300);
-        int chunksBefore = rec.chunks.size();
-        assertTrue(rec.chunks.stream().allMatch(n -> n < 1000), "chunks with a 10 ms target: " + rec.chunks);
+        assertEquals(50, rec.chunks.get(0));
+        assertTrue(rec.chunks.get(1) >= 70, "the second chunk covers row 120: " + rec.chunks);
+        assertEquals(rec.chunks.get(1) / 2, rec.chunks.get(2), "after a slow chunk the next one halves: " + rec.chunks);
 
-        // a long target lets chunks double up to the maximum; more workers copy at once
-        assertEquals("chunk-time 10ms -> 10s", m.set(Setting.CHUNK_TIME, Duration.ofSeconds(10)).message());
+        Recorder.await("the pause to take hold", 10, () -> rec.lastThrottle().startsWith("paused"));
         assertEquals("threads 1 -> 3", m.set(Setting.THREADS, 3).message());
+        int before = workers.size();
+        assertEquals(1, workers.stream().distinct().count(), workers.toString());
         assertEquals("resumed", m.resume().message());
         MigrationResult result = run.get(120, TimeUnit.SECONDS);
-        List<Integer> after = rec.chunks.subList(chunksBefore, rec.chunks.size());
-        assertTrue(after.stream().anyMatch(n -> n >= 1600), "chunks after chunk-time=10s: " + after);
-        assertEquals(3, rec.progress.stream().filter(p -> p.phase() == Phase.COPY).mapToInt(p -> p.copyThreads()).max().orElse(0),
-                "copy workers after threads=3");
-        assertEquals(30_000, result.rowsCopied());
+        assertEquals(3, workers.subList(before, workers.size()).stream().distinct().count(),
+                "copy workers after threads=3: " + workers.subList(before, workers.size()));
+        assertEquals(20_000, result.rowsCopied());
         assertMigrated(db);
     }
 
@@ -120,7 +142,7 @@ class LiveControlIT {
         Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).postponeCutOver(true).build(), rec);
         try (Writers writers = Writers.start(server, db, 2, 7, null, workload)) {
             writers.awaitCommits(20);
-            CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+            CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(track(m)::execute);
             Recorder.await("the run to wait for the cut-over", 60, () -> rec.phase() == Phase.WAITING_FOR_CUTOVER);
             writers.awaitCommits(100);
             assertEquals(Phase.WAITING_FOR_CUTOVER, rec.phase(), "it must not swap on its own");
@@ -159,7 +181,7 @@ class LiveControlIT {
         Recorder rec = new Recorder();
         Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).build(), rec);
         m.pause();
-        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(track(m)::execute);
         Recorder.await("the copy to start", 20, () -> rec.phase() == Phase.COPY);
         assertEquals(null, m.abort(), "abort is answered once the shadow is dropped");
         ExecutionException e = assertThrows(ExecutionException.class, () -> run.get(60, TimeUnit.SECONDS));
@@ -170,5 +192,10 @@ class LiveControlIT {
             assertEquals(schema, MigrationFixture.schema(c, db, "t"));
             assertEquals(before, MigrationFixture.rows(c, db, "t"));
         }
+    }
+
+    private Migration track(Migration m) {
+        started.add(m);
+        return m;
     }
 }

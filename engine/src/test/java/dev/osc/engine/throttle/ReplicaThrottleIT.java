@@ -9,6 +9,7 @@ import dev.osc.engine.db.Sql;
 import dev.osc.testing.TestReplica;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,9 +33,16 @@ class ReplicaThrottleIT {
     private static final int ROWS = 40_000;
     private static final String ALTER = "ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'n'";
     private final TestServer server;
+    /** Runs a failed test leaves behind are stopped, so they do not disturb the next test. */
+    private final java.util.List<Migration> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ReplicaThrottleIT(TestServer server) {
         this.server = server;
+    }
+
+    @AfterEach
+    void stopRuns() {
+        started.forEach(Migration::cancel);
     }
 
     @Test
@@ -55,7 +63,7 @@ class ReplicaThrottleIT {
             Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).threads(1)
                     .stateSchema(state).maxLag(Duration.ofSeconds(1)).throttleInterval(Duration.ofMillis(50)).build(), rec);
             m.pause();
-            CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+            CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(track(m)::execute);
             // paused, and nothing else: the replica's heartbeat arrives, its lag is below 1 s
             Recorder.await("the pause as the only reason", 30,
                     () -> rec.lastThrottle().equals("paused by an operator (osc resume continues)"));
@@ -103,5 +111,10 @@ class ReplicaThrottleIT {
         } finally {
             server.exec(null, "DROP DATABASE IF EXISTS " + Sql.quote(db), "DROP DATABASE IF EXISTS " + Sql.quote(state));
         }
+    }
+
+    private Migration track(Migration m) {
+        started.add(m);
+        return m;
     }
 }

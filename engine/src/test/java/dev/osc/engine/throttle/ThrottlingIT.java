@@ -9,6 +9,7 @@ import dev.osc.engine.Recorder;
 import dev.osc.engine.control.Setting;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,8 @@ class ThrottlingIT {
     private static final int ROWS = 4000;
     private static final String ALTER = "ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'n'";
     private final TestServer server;
+    /** Runs a failed test leaves behind are stopped, so they do not disturb the next test. */
+    private final java.util.List<Migration> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ThrottlingIT(TestServer server) {
         this.server = server;
@@ -116,8 +119,13 @@ class ThrottlingIT {
         }
     }
 
-    private static CompletableFuture<MigrationResult> start(Migration m) {
-        return CompletableFuture.supplyAsync(m::execute);
+    private CompletableFuture<MigrationResult> start(Migration m) {
+        return CompletableFuture.supplyAsync(track(m)::execute);
+    }
+
+    @AfterEach
+    void stopRuns() {
+        started.forEach(Migration::cancel);
     }
 
     @Test
@@ -198,5 +206,10 @@ class ThrottlingIT {
         Files.delete(flag);
         assertEquals(ROWS, run.get(60, TimeUnit.SECONDS).rowsCopied());
         assertMigrated(db);
+    }
+
+    private Migration track(Migration m) {
+        started.add(m);
+        return m;
     }
 }
