@@ -79,7 +79,7 @@ class LiveControlIT {
         Recorder rec = new Recorder();
         List<String> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
         Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).threads(1).initialChunkRows(50)
-                .maxChunkRows(1000).chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20)).build(),
+                .maxChunkRows(200).chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20)).build(),
                 MigrationListener.all(rec, new MigrationListener() {
                     @Override
                     public void chunkCopied(int rows, Duration took) {
