@@ -194,7 +194,9 @@ public record StateSchema(String name) {
                         + " settings TEXT NULL COMMENT 'JSON',"
                         + " checkpoint TEXT NULL COMMENT 'JSON',"
                         + " binlog_file VARCHAR(255) NULL,"
-                        + " binlog_pos BIGINT UNSIGNED NULL,"
+                        + " binlog_pos BIGINT UNSIGNED NULL COMMENT 'the checkpoint''s binlog position',"
+                        + " cutover_binlog_file VARCHAR(255) NULL,"
+                        + " cutover_binlog_pos BIGINT UNSIGNED NULL COMMENT 'where writes to the new table begin',"
                         + " KEY by_table (database_name, table_name, outcome)"
                         + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='osc: one row per migration'",
                 "CREATE TABLE IF NOT EXISTS " + control() + " ("

@@ -36,7 +36,7 @@ public final class StateStore implements AutoCloseable {
     private static final String COLUMNS = "id, database_name, table_name, alter_text, method, plan, phase, outcome, error,"
             + " owner, started_at, updated_at, finished_at, cutover_at, revert_until, old_table, shadow_table,"
             + " rows_copied, rows_total, changes_applied, rows_per_second, binlog_lag_seconds, throttle_reason,"
-            + " settings, checkpoint, binlog_file, binlog_pos";
+            + " settings, checkpoint, binlog_file, binlog_pos, cutover_binlog_file, cutover_binlog_pos";
 
     private final StateSchema schema;
     private final Duration staleAfter;
@@ -130,6 +130,53 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
+     * Records a checkpoint of a running migration: where the copy stands (JSON) and the binlog
+     * position from which its changes must be followed again after a crash.
+     */
+    public void checkpoint(long id, String checkpoint, dev.osc.engine.db.BinlogPosition position)
+            throws StateStoreException {
+        connection.call("record a checkpoint of migration " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.migrations()
+                    + " SET checkpoint = ?, binlog_file = ?, binlog_pos = ?, updated_at = UTC_TIMESTAMP(6)"
+                    + " WHERE id = ? AND outcome = ?")) {
+                ps.setString(1, checkpoint);
+                ps.setString(2, position == null ? null : position.file());
+                if (position == null) {
+                    ps.setNull(3, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(3, position.position());
+                }
+                ps.setLong(4, id);
+                ps.setString(5, Outcome.RUNNING.label());
+                requireRunning(ps.executeUpdate(), id);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records the swap: when, until when the old table is kept for a revert, and the binlog position
+     * where writes to the new table begin.
+     */
+    public void cutOver(long id, Duration revertWindow, dev.osc.engine.db.BinlogPosition position)
+            throws StateStoreException {
+        connection.call("record the cut-over of migration " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.migrations()
+                    + " SET cutover_at = UTC_TIMESTAMP(6),"
+                    + " revert_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND,"
+                    + " cutover_binlog_file = ?, cutover_binlog_pos = ?, updated_at = UTC_TIMESTAMP(6)"
+                    + " WHERE id = ?")) {
+                ps.setLong(1, revertWindow.toSeconds());
+                ps.setString(2, position.file());
+                ps.setLong(3, position.position());
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
      * Records how a migration ended.
      *
      * @param error why it failed or was aborted, or null
@@ -212,6 +259,8 @@ public final class StateStore implements AutoCloseable {
         long id = rs.getLong("id");
         long binlogPos = rs.getLong("binlog_pos");
         Long pos = rs.wasNull() ? null : binlogPos;
+        long cutPos = rs.getLong("cutover_binlog_pos");
+        Long cut = rs.wasNull() ? null : cutPos;
         try {
             return new MigrationRecord(id, rs.getString("database_name"), rs.getString("table_name"),
                     rs.getString("alter_text"), method(rs.getString("method")), rs.getString("plan"),
@@ -221,7 +270,7 @@ public final class StateStore implements AutoCloseable {
                     rs.getString("shadow_table"), rs.getLong("rows_copied"), rs.getLong("rows_total"),
                     rs.getLong("changes_applied"), rs.getDouble("rows_per_second"), rs.getDouble("binlog_lag_seconds"),
                     rs.getString("throttle_reason"), rs.getString("settings"), rs.getString("checkpoint"),
-                    rs.getString("binlog_file"), pos, rs.getBoolean("stale"));
+                    rs.getString("binlog_file"), pos, rs.getBoolean("stale"), rs.getString("cutover_binlog_file"), cut);
         } catch (IllegalArgumentException e) {
             throw new StateStoreException("migration " + id + " in the state store holds " + e.getMessage()
                     + "; was it written by a newer osc?", e);
