@@ -377,9 +377,17 @@ public final class Migration implements Controllable {
         return Optional.of(heartbeat);
     }
 
-    /** GET_LOCK names are limited to 64 characters; hash long table names. */
     private String lockName() {
-        String name = "osc:" + config.database() + "." + config.table();
+        return lockName(config.database(), config.table());
+    }
+
+    /**
+     * The server-side lock (GET_LOCK) a run holds while it changes a table; anything else that
+     * must not overlap a migration of the table (a revert, another run) takes the same lock.
+     * GET_LOCK names are limited to 64 characters; long table names are hashed.
+     */
+    public static String lockName(String database, String table) {
+        String name = "osc:" + database + "." + table;
         if (name.length() <= 64) {
             return name;
         }
