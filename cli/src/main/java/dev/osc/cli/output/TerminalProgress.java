@@ -26,7 +26,7 @@ final class TerminalProgress extends ProgressOutput {
         out.flush();
         if (phase == Phase.COPY) {
             bar = new ProgressBarBuilder().setTaskName("copy").setInitialMax(1).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(500).showSpeed().setUnit(" rows", 1).build();
+                    .setUpdateIntervalMillis(500).continuousUpdate().showSpeed().setUnit(" rows", 1).build();
         }
     }
 
