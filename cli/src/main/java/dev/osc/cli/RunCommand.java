@@ -102,6 +102,21 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     StateSchemaOption stateSchema;
 
+    @Option(names = "--if-running", defaultValue = "wait", paramLabel = "wait|fail",
+            description = "When another osc run is migrating the table: wait for it, then plan again (usually"
+                    + " \"already applied\"), or fail at once with exit code 5 (default: ${DEFAULT-VALUE}).")
+    String ifRunning;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often the run saves where it stands, so that a run after a crash resumes from there"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--revert-window", defaultValue = "30m", converter = DurationConverter.class,
+            description = "How long after the swap osc revert can swap back; the old table is kept meanwhile"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration revertWindow;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics for the whole run.")
     Integer metricsPort;
@@ -109,6 +124,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics-address", defaultValue = "0.0.0.0",
             description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
     String metricsAddress;
+
+    private dev.osc.engine.MigrationConfig.IfRunning ifRunning() {
+        return switch (ifRunning.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "wait" -> dev.osc.engine.MigrationConfig.IfRunning.WAIT;
+            case "fail" -> dev.osc.engine.MigrationConfig.IfRunning.FAIL;
+            default -> throw OscException.badInput("--if-running takes wait or fail, not '" + ifRunning + "'");
+        };
+    }
 
     private MetricsServer startMetrics() {
         try {
@@ -136,6 +159,9 @@ public final class RunCommand implements Callable<Integer> {
                 .throttleFile(throttleFile)
                 .postponeCutOver(postponeCutOver)
                 .stateSchema(stateSchema.schema().name())
+                .ifRunning(ifRunning())
+                .revertWindow(revertWindow)
+                .checkpointInterval(checkpointInterval)
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         try (ProgressOutput progress = ProgressOutput.forConsole(out, json);

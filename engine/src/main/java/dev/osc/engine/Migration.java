@@ -31,7 +31,9 @@ import dev.osc.engine.plan.Planner;
 import dev.osc.engine.repl.BinlogStreamer;
 import dev.osc.engine.repl.ChangeApplier;
 import dev.osc.engine.repl.ChangeSet;
+import dev.osc.engine.state.Checkpoint;
 import dev.osc.engine.state.ControlTable;
+import dev.osc.engine.state.MigrationRecord;
 import dev.osc.engine.state.MigrationStart;
 import dev.osc.engine.state.Outcome;
 import dev.osc.engine.state.StateReporter;
@@ -94,6 +96,9 @@ public final class Migration implements Controllable {
     private volatile boolean cutOverRequested;
     private volatile Phase phase = Phase.PREFLIGHT;
     private volatile ControlChannel controlChannel = ControlChannel.NONE;
+    /** This run's row in the state schema, once recorded; null when the state schema cannot be written. */
+    private volatile StateStore stateStore;
+    private volatile long stateId = -1;
     /** The state record's writer once the run is registered; hears every event too. */
     private volatile MigrationListener recorder = MigrationListener.NONE;
     private final MigrationListener toRecorder = new MigrationListener() {
@@ -236,50 +241,12 @@ public final class Migration implements Controllable {
             if (plan.alreadyApplied()) {
                 return alreadyApplied(plan, start);
             }
-            requireNoBlocker(plan);
+            // a shadow table left by a crashed run is looked at under the lock (resume or start over)
+            if (!leftShadowOnly(plan)) {
+                requireNoBlocker(plan);
+            }
             requireAccepted(plan);
-            String lockName = lockName();
-            // This session holds the migration's named lock for hours on a big table; a server
-            // wait_timeout must not end it (and the lock with it) while the copy runs elsewhere.
-            Queries.exec(main, "SET SESSION wait_timeout = 31536000");
-            boolean waited = Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1;
-            if (waited) {
-                // another run (another deploy instance, say) is migrating the table: wait for it
-                listener.notice("another osc run is migrating " + config.database() + "." + config.table()
-                        + "; waiting for it to finish");
-                while (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 10), 0)", lockName) != 1) {
-                    checkCancelled();
-                }
-            }
-            try {
-                if (waited) {
-                    // it may have applied this very change: plan again
-                    plan = plan(main);
-                    if (plan.alreadyApplied()) {
-                        return alreadyApplied(plan, start);
-                    }
-                    requireNoBlocker(plan);
-                    requireAccepted(plan);
-                }
-                Plan planned = plan;
-                return recorded(planned, () -> {
-                    if (planned.method() == Method.INSTANT) {
-                        Optional<MigrationResult> instant = new InstantChange(config, listener, this::enter)
-                                .run(main, planned, start);
-                        if (instant.isPresent()) {
-                            return instant.get();
-                        }
-                    }
-                    return new Run(planned, main, start).run();
-                });
-            } finally {
-                try {
-                    Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
-                } catch (SQLException e) {
-                    // the lock ends with the session anyway; the migration's outcome stands
-                    log.warn("could not release the migration lock {}: {}", lockName, e.getMessage());
-                }
-            }
+            return recorded(plan, () -> underLock(main, plan, start));
         } catch (SQLException e) {
             throw OscException.server("lost the connection to " + config.connection().describe() + ": " + e.getMessage(), e);
         } finally {
@@ -288,6 +255,181 @@ public final class Migration implements Controllable {
             } catch (SQLException e) {
                 log.debug("closing", e);
             }
+        }
+    }
+
+    /** The only blocker is that the shadow table exists: a crashed run may have left it. */
+    private static boolean leftShadowOnly(Plan plan) {
+        return !plan.blockers().isEmpty() && plan.names() != null && plan.blockers().stream()
+                .allMatch(f -> f.code().equals("SHADOW_TABLE_EXISTS") && f.message().contains(plan.names().shadow() + " "));
+    }
+
+    /**
+     * Takes the table's migration lock (waiting for another run, or refusing with
+     * --if-running fail), then migrates: from a crashed run's checkpoint when there is a usable
+     * one, from scratch otherwise.
+     */
+    private MigrationResult underLock(Connection main, Plan first, long start) throws SQLException {
+        String lockName = lockName();
+        // This session holds the migration's named lock for hours on a big table; a server
+        // wait_timeout must not end it (and the lock with it) while the copy runs elsewhere.
+        Queries.exec(main, "SET SESSION wait_timeout = 31536000");
+        boolean waited = Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1;
+        if (waited) {
+            String who = otherRun();
+            if (config.ifRunning() == MigrationConfig.IfRunning.FAIL) {
+                throw new OscException(OscException.Kind.BUSY, "another osc run is migrating " + config.database() + "."
+                        + config.table() + who + "; nothing was changed. Without --if-running fail osc waits for it");
+            }
+            // another run (another deploy instance, say) is migrating the table: wait for it
+            listener.notice("another osc run is migrating " + config.database() + "." + config.table() + who
+                    + "; waiting for it to finish");
+            while (Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 10), 0)", lockName) != 1) {
+                checkCancelled();
+            }
+        }
+        try {
+            Plan plan = first;
+            if (waited) {
+                // it may have applied this very change: plan again
+                plan = plan(main);
+                if (plan.alreadyApplied()) {
+                    return alreadyApplied(plan, start);
+                }
+            }
+            Optional<Resume> resume = Optional.empty();
+            if (leftShadowOnly(plan)) {
+                resume = new ResumeCheck(main, plan).find();
+                if (resume.isEmpty()) {
+                    plan = plan(main);
+                }
+            }
+            if (resume.isEmpty()) {
+                requireNoBlocker(plan);
+            }
+            requireAccepted(plan);
+            if (plan.method() == Method.INSTANT) {
+                Optional<MigrationResult> instant = new InstantChange(config, listener, this::enter).run(main, plan, start);
+                if (instant.isPresent()) {
+                    return instant.get();
+                }
+            }
+            return new Run(plan, main, start, resume.orElse(null)).run();
+        } finally {
+            try {
+                Queries.exec(main, "DO RELEASE_LOCK(" + Sql.literal(lockName) + ")");
+            } catch (SQLException e) {
+                // the lock ends with the session anyway; the migration's outcome stands
+                log.warn("could not release the migration lock {}: {}", lockName, e.getMessage());
+            }
+        }
+    }
+
+    /** Who holds the table's lock, as far as the state schema knows: " (migration 7 on host:123, phase copy)". */
+    private String otherRun() {
+        StateStore store = stateStore;
+        if (store == null) {
+            return "";
+        }
+        try {
+            return store.recent(config.database(), config.table(), 10).stream()
+                    .filter(r -> r.live() && r.id() != stateId && r.phase() != Phase.PREFLIGHT).findFirst()
+                    .map(r -> " (migration " + r.id() + " by " + r.owner() + ", phase " + r.phase().label() + ")")
+                    .orElse("");
+        } catch (StateStoreException e) {
+            return "";
+        }
+    }
+
+    /** What a run resumes from: a crashed run's checkpoint and its binlog position. */
+    private record Resume(long deadRun, Checkpoint checkpoint, BinlogPosition position) {
+    }
+
+    /**
+     * Decides, under the table's lock, what to do with a shadow table a crashed run left: resume
+     * from its checkpoint when that is safe, else drop it and start over, saying why. A shadow
+     * table no run of osc's state claims is left alone (the plan's blocker then stops the run).
+     */
+    private final class ResumeCheck {
+        private final Connection main;
+        private final Plan plan;
+
+        ResumeCheck(Connection main, Plan plan) {
+            this.main = main;
+            this.plan = plan;
+        }
+
+        Optional<Resume> find() throws SQLException {
+            StateStore store = stateStore;
+            if (store == null) {
+                return Optional.empty();
+            }
+            Optional<MigrationRecord> dead;
+            try {
+                // holding the lock, any other run past preflight on this table has died
+                dead = store.recent(config.database(), config.table(), 20).stream()
+                        .filter(r -> r.outcome() == Outcome.RUNNING && r.id() != stateId && r.phase() != Phase.PREFLIGHT
+                                && plan.names().shadow().equals(r.shadowTable()))
+                        .findFirst();
+            } catch (StateStoreException e) {
+                listener.notice("could not read the state schema to look for a crashed run: " + e.getMessage());
+                return Optional.empty();
+            }
+            if (dead.isEmpty()) {
+                return Optional.empty();
+            }
+            MigrationRecord run = dead.get();
+            String why = unusable(run);
+            if (why == null) {
+                Checkpoint cp = Checkpoint.fromJson(run.checkpoint()).orElseThrow();
+                finishDead(store, run, "its osc process stopped; migration " + stateId + " resumed it from its checkpoint");
+                return Optional.of(new Resume(run.id(), cp, run.checkpointPosition().orElseThrow()));
+            }
+            listener.notice("migration " + run.id() + " (by " + run.owner() + ") stopped during " + run.phase().label()
+                    + " and left " + plan.names().shadow() + "; it cannot be resumed (" + why + "), so osc drops that"
+                    + " table and starts over");
+            Queries.exec(main, "DROP TABLE IF EXISTS " + Sql.quote(config.database(), plan.names().shadow()));
+            finishDead(store, run, "its osc process stopped; migration " + stateId + " started over (" + why + ")");
+            return Optional.empty();
+        }
+
+        /** Why the crashed run's work cannot be used, or null when it can. */
+        private String unusable(MigrationRecord run) throws SQLException {
+            if (!run.alterText().trim().equals(config.alter())) {
+                return "it ran another ALTER: " + run.alterText();
+            }
+            Optional<Checkpoint> cp = Checkpoint.fromJson(run.checkpoint());
+            if (cp.isEmpty() || run.checkpointPosition().isEmpty()) {
+                return "it recorded no checkpoint";
+            }
+            Inspector inspector = new Inspector(main);
+            if (!sha(inspector.definition(Sql.quote(config.database(), config.table()))).equals(cp.get().sourceDefinition())) {
+                return "the definition of " + config.table() + " changed since";
+            }
+            if (!sha(inspector.definition(Sql.quote(config.database(), plan.names().shadow()))).equals(cp.get().shadowDefinition())) {
+                return "the definition of " + plan.names().shadow() + " changed since";
+            }
+            String file = run.checkpointPosition().get().file();
+            if (!ServerInfo.binlogFiles(main).contains(file)) {
+                return "the binary log " + file + " it must follow again was purged";
+            }
+            return null;
+        }
+
+        private void finishDead(StateStore store, MigrationRecord run, String error) {
+            try {
+                store.finish(run.id(), Outcome.FAILED, error);
+            } catch (StateStoreException e) {
+                log.warn("could not record the end of crashed migration {}: {}", run.id(), e.getMessage());
+            }
+        }
+    }
+
+    static String sha(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -311,6 +453,8 @@ public final class Migration implements Controllable {
                     plan.names() == null ? null : plan.names().old(), settings.describe()));
             reporter = new StateReporter(store, id, phase, Duration.ofSeconds(2));
             recorder = reporter;
+            stateStore = store;
+            stateId = id;
             controlChannel = controlTable.channel(id);
             log.info("recorded as migration {} in {}", id, config.stateSchema());
         } catch (StateStoreException | RuntimeException e) {
@@ -325,12 +469,14 @@ public final class Migration implements Controllable {
             return result;
         } catch (RuntimeException | SQLException | Error e) {
             if (reporter != null) {
-                reporter.finish(phase == Phase.DONE ? Outcome.SUCCEEDED : cancelled ? Outcome.ABORTED : Outcome.FAILED,
-                        e.getMessage());
+                boolean busy = e instanceof OscException oe && oe.kind() == OscException.Kind.BUSY;
+                reporter.finish(phase == Phase.DONE ? Outcome.SUCCEEDED : cancelled || busy ? Outcome.ABORTED
+                        : Outcome.FAILED, e.getMessage());
             }
             throw e;
         } finally {
             recorder = MigrationListener.NONE;
+            stateStore = null;
             store.close();
             controlTable.close();
         }
@@ -447,11 +593,21 @@ public final class Migration implements Controllable {
         /** Where copy, apply, checksum and cut-over sessions connect (UTC for a TIMESTAMP key). */
         private ConnectionConfig sessions;
 
-        Run(Plan plan, Connection main, long start) {
+        /** A crashed run's checkpoint to go on from, or null. */
+        private final Resume resume;
+        private PrimaryKey key;
+        private String sourceHash;
+        private String shadowHash;
+        private long lastCheckpoint = System.nanoTime();
+        /** The binlog position read under the cut-over lock: where writes to the new table begin. */
+        private volatile BinlogPosition cutPosition;
+
+        Run(Plan plan, Connection main, long start, Resume resume) {
             this.plan = plan;
             this.main = main;
             this.start = start;
             this.names = plan.names();
+            this.resume = resume;
         }
 
         MigrationResult run() throws SQLException {
@@ -471,14 +627,20 @@ public final class Migration implements Controllable {
         }
 
         private MigrationResult migrate() throws Exception {
-            enter(Phase.SETUP, "creating shadow table " + names.shadow());
-            sourceDefinition = new Inspector(main).definition(Sql.quote(database, plan.source().name()));
             String shadow = Sql.quote(database, names.shadow());
-            Queries.exec(main, "CREATE TABLE " + shadow + " LIKE " + Sql.quote(database, plan.source().name()));
-            alterShadow(main, shadow, plan.alter());
+            sourceDefinition = new Inspector(main).definition(Sql.quote(database, plan.source().name()));
+            if (resume == null) {
+                enter(Phase.SETUP, "creating shadow table " + names.shadow());
+                Queries.exec(main, "CREATE TABLE " + shadow + " LIKE " + Sql.quote(database, plan.source().name()));
+                alterShadow(main, shadow, plan.alter());
+            } else {
+                enter(Phase.SETUP, "resuming migration " + resume.deadRun() + " with its shadow table " + names.shadow());
+            }
+            sourceHash = sha(sourceDefinition);
+            shadowHash = sha(new Inspector(main).definition(shadow));
             TableInfo shadowInfo = new Inspector(main).table(database, names.shadow()).orElseThrow();
             ColumnMapping mapping = ColumnMapping.build(plan.source(), shadowInfo, plan.alter());
-            PrimaryKey key = PrimaryKey.of(mapping);
+            key = PrimaryKey.of(mapping);
             CopyStatements statements = new CopyStatements(database, plan.source().name(), names.shadow(), mapping, key,
                     onlyExistingUniqueKeys(mapping));
             oneWorker = !onlyExistingUniqueKeys(mapping);
@@ -487,7 +649,10 @@ public final class Migration implements Controllable {
             checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
                     CHECKSUM_CHUNK_ROWS);
 
-            BinlogPosition from = ServerInfo.binlogPosition(main);
+            BinlogPosition from = resume == null ? ServerInfo.binlogPosition(main) : resume.position();
+            if (resume != null) {
+                resumeFromCheckpoint(statements);
+            }
             streamer = new BinlogStreamer(config.connection(), plan.source(), key, changes, config.binlogReconnectAttempts());
             sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
                     ? config.connection().withUtcSessions() : config.connection();
@@ -497,7 +662,9 @@ public final class Migration implements Controllable {
             startThrottler();
 
             long copyStart = System.nanoTime();
-            copyRows();
+            if (!copyDone) {
+                copyRows();
+            }
             Duration copyTime = Duration.ofNanos(System.nanoTime() - copyStart);
 
             enter(Phase.CATCH_UP, pending() + " changes pending");
@@ -516,6 +683,7 @@ public final class Migration implements Controllable {
             CutOver.Result cut = new CutOver(sessions, database, names, config.cutOverLockWait(),
                     config.cutOverAttempts(), config.cutOverBackoff(), lock -> {
                         requireUnchangedSource(lock);
+                        cutPosition = ServerInfo.binlogPosition(lock);
                         drainUnderLock(lock);
                         carryAutoIncrement(lock);
                     }, listener::notice).run();
@@ -524,10 +692,87 @@ public final class Migration implements Controllable {
                 listener.cutOverAttempt(attempt, false, Duration.ZERO);
             }
             listener.cutOverAttempt(cut.attempts(), true, Duration.ofMillis(cut.lockMillis()));
+            recordCutOver();
             enter(Phase.DONE, plan.source().name() + " has the new schema; the old table is kept as " + names.old());
             return new MigrationResult(plan, Method.COPY, true, rowsCopied.get(), changesApplied.get(), copyTime,
                     Duration.ofNanos(System.nanoTime() - start), checksum[0], checksummer.rowsChecked(), checksum[1],
                     cut.attempts(), cut.lockMillis(), streamer.reconnects());
+        }
+
+        /**
+         * Goes on from a crashed run's checkpoint: rows above the checkpoint's copied key may be
+         * in the shadow table, copied after the checkpoint; they are deleted and copied again, so
+         * that the promise of the checkpoint (every row up to that key, with every change before
+         * its binlog position) is all the shadow table holds.
+         */
+        private void resumeFromCheckpoint(CopyStatements statements) throws SQLException {
+            Checkpoint cp = resume.checkpoint();
+            String shadow = Sql.quote(database, names.shadow());
+            if (cp.copyDone()) {
+                copyDone = true;
+            } else if (cp.copiedUpTo().isEmpty()) {
+                Queries.exec(main, "DELETE FROM " + shadow);
+            } else {
+                RowKey upTo = key.decode(cp.copiedUpTo());
+                ranges = new RangeTracker(copier, upTo);
+                PrimaryKey.Predicate above = key.greaterThan(true);
+                long deleted;
+                do {
+                    // in slices, so that no single statement holds many locks or a long undo log
+                    try (java.sql.PreparedStatement ps = main.prepareStatement("DELETE FROM " + shadow + " WHERE "
+                            + above.sql() + " LIMIT 10000")) {
+                        above.bind(ps, 1, key.columns(), upTo);
+                        deleted = ps.executeUpdate();
+                    }
+                } while (deleted > 0);
+            }
+            rowsCopied.set(cp.rowsCopied());
+            listener.notice("resuming migration " + resume.deadRun() + " from its checkpoint: "
+                    + (cp.copyDone() ? "the copy was complete" : "about " + cp.rowsCopied() + " rows already copied")
+                    + ", following the binary log again from " + resume.position());
+        }
+
+        /**
+         * Every few seconds, saves where the run stands. The binlog position is taken first; then
+         * every pending change is applied, so every change before that position to a row the copy
+         * has passed is in the shadow table when the checkpoint is written.
+         */
+        private void maybeCheckpoint(Connection c) throws SQLException, InterruptedException {
+            StateStore store = stateStore;
+            // while held back the apply waits, and so does the checkpoint (it applies what is pending);
+            // the last checkpoint stays valid, only older
+            if (store == null || System.nanoTime() - lastCheckpoint < config.checkpointInterval().toNanos()
+                    || throttler.throttleReason().isPresent()) {
+                return;
+            }
+            lastCheckpoint = System.nanoTime();
+            applyLock.lock();
+            try {
+                BinlogPosition position = streamer.safePosition();
+                Watermark copied = copiedWatermark();
+                long rows = rowsCopied.get();
+                applyPending(c, Math.max(1, changes.size()));
+                Checkpoint cp = new Checkpoint(copied.all(), copied.all() || copied.none() ? List.of()
+                        : key.encode(copied.upTo()), rows, sourceHash, shadowHash);
+                store.checkpoint(stateId, cp.toJson(), position);
+            } catch (StateStoreException e) {
+                log.warn("could not save a checkpoint: {}", e.getMessage());
+            } finally {
+                applyLock.unlock();
+            }
+        }
+
+        private void recordCutOver() {
+            StateStore store = stateStore;
+            if (store == null || cutPosition == null) {
+                return;
+            }
+            try {
+                store.cutOver(stateId, config.revertWindow(), cutPosition);
+            } catch (StateStoreException e) {
+                listener.notice("could not record the cut-over in the state schema (" + e.getMessage()
+                        + "); osc revert will not find this migration");
+            }
         }
 
         /**
@@ -537,7 +782,9 @@ public final class Migration implements Controllable {
          */
         private void copyRows() throws Exception {
             enter(Phase.COPY, "copying about " + plan.source().rowsEstimate() + " rows in primary-key chunks");
-            ranges = new RangeTracker(copier);
+            if (ranges == null) {
+                ranges = new RangeTracker(copier);
+            }
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> workers = new ArrayList<>();
             try (Connection c = pool.getConnection()) {
@@ -551,6 +798,7 @@ public final class Migration implements Controllable {
                         applied = applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                     }
                     reportProgress(c, false);
+                    maybeCheckpoint(c);
                     if (applied == 0) {
                         Thread.sleep(10);
                     }
@@ -703,6 +951,7 @@ public final class Migration implements Controllable {
                         applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                     }
                     reportProgress(c, false);
+                    maybeCheckpoint(c);
                     Thread.sleep(50);
                 }
             }
@@ -866,6 +1115,7 @@ public final class Migration implements Controllable {
                     streamer.awaitPosition(target, CATCH_UP_WAIT);
                     applyAllPending(c);
                     reportProgress(c, false);
+                    maybeCheckpoint(c);
                     if (pending() < config.applyBatchKeys() || System.nanoTime() > deadline) {
                         return;
                     }
@@ -926,6 +1176,7 @@ public final class Migration implements Controllable {
                                 applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                             }
                             reportProgress(c, false);
+                            maybeCheckpoint(c);
                             listener.checksumProgress(checksummer.rowsChecked(), plan.source().rowsEstimate());
                             try {
                                 return result.get(200, TimeUnit.MILLISECONDS);

@@ -35,6 +35,12 @@ public final class MigrationConfig {
     private final boolean postponeCutOver;
     private final String stateSchema;
     private final int applyBehindKeys;
+    private final IfRunning ifRunning;
+    private final Duration revertWindow;
+    private final Duration checkpointInterval;
+
+    /** What a run does when another run is migrating the same table (--if-running). */
+    public enum IfRunning { WAIT, FAIL }
 
     private MigrationConfig(Builder b) {
         this.connection = Objects.requireNonNull(b.connection, "connection");
@@ -65,6 +71,9 @@ public final class MigrationConfig {
         this.stateSchema = new dev.osc.engine.state.StateSchema(
                 require(b.stateSchema, "--state-schema is empty: name the schema where osc keeps its state")).name();
         this.applyBehindKeys = atLeast(b.applyBehindKeys, 1, "apply-behind keys");
+        this.ifRunning = Objects.requireNonNull(b.ifRunning, "ifRunning");
+        this.revertWindow = positive(b.revertWindow, "--revert-window");
+        this.checkpointInterval = positive(b.checkpointInterval, "checkpoint interval");
         control(dev.osc.engine.control.Setting.CHUNK_TIME, Durations.format(chunkTime), "--chunk-time");
     }
 
@@ -148,6 +157,11 @@ public final class MigrationConfig {
     public String stateSchema() { return stateSchema; }
     /** Pending changed keys above which the copy holds back so that the apply can catch up. */
     public int applyBehindKeys() { return applyBehindKeys; }
+    public IfRunning ifRunning() { return ifRunning; }
+    /** How long after the swap the old table is kept for osc revert. */
+    public Duration revertWindow() { return revertWindow; }
+    /** How often a running migration saves where it stands, for a resume after a crash. */
+    public Duration checkpointInterval() { return checkpointInterval; }
 
     /** Collects settings; {@link #build()} validates them. Defaults suit a busy production primary. */
     public static final class Builder {
@@ -178,6 +192,9 @@ public final class MigrationConfig {
         private boolean postponeCutOver;
         private String stateSchema = "_osc";
         private int applyBehindKeys = 100_000;
+        private IfRunning ifRunning = IfRunning.WAIT;
+        private Duration revertWindow = Duration.ofMinutes(30);
+        private Duration checkpointInterval = Duration.ofSeconds(5);
 
         public Builder connection(ConnectionConfig v) { connection = v; return this; }
         public Builder database(String v) { database = v; return this; }
@@ -206,6 +223,9 @@ public final class MigrationConfig {
         public Builder postponeCutOver(boolean v) { postponeCutOver = v; return this; }
         public Builder stateSchema(String v) { stateSchema = v; return this; }
         public Builder applyBehindKeys(int v) { applyBehindKeys = v; return this; }
+        public Builder ifRunning(IfRunning v) { ifRunning = v; return this; }
+        public Builder revertWindow(Duration v) { revertWindow = v; return this; }
+        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
 
         public MigrationConfig build() {
             return new MigrationConfig(this);

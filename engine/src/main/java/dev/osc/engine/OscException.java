@@ -13,7 +13,9 @@ public class OscException extends RuntimeException {
         /** Bad input or a refused change; nothing was changed. */
         BAD_INPUT(2),
         /** Server settings, privileges, unreachable server or wrong password. */
-        SERVER(3);
+        SERVER(3),
+        /** Another osc run is migrating the table, and the user asked not to wait (--if-running fail). */
+        BUSY(5);
 
         private final int exitCode;
 

@@ -40,6 +40,13 @@ public final class RangeTracker {
         this.copier = copier;
     }
 
+    /** Goes on after a checkpoint: every key up to {@code copiedUpTo} is in the shadow table. */
+    public RangeTracker(RowCopier copier, RowKey copiedUpTo) {
+        this.copier = copier;
+        this.nextLower = copiedUpTo;
+        this.copied = Watermark.upTo(copiedUpTo);
+    }
+
     /**
      * The next range of about {@code rows} rows, found with the caller's connection, or null when
      * every range has been handed out.

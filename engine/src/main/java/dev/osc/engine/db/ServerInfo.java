@@ -46,4 +46,15 @@ public record ServerInfo(String version, boolean mariaDb) {
         }
         throw first;
     }
+
+    /** The binary log files the server still has (SHOW BINARY LOGS), oldest first. */
+    public static java.util.List<String> binlogFiles(Connection c) throws SQLException {
+        java.util.List<String> files = new java.util.ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                files.add(rs.getString(1));
+            }
+        }
+        return files;
+    }
 }

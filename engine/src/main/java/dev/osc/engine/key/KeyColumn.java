@@ -145,6 +145,28 @@ public final class KeyColumn {
         }
     }
 
+    /** The value as text that {@link #decode} turns back into an equal value (for checkpoints). */
+    public String encode(Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("a primary-key part is never NULL");
+        }
+        return switch (kind) {
+            case TEXT, BINARY -> java.util.HexFormat.of().formatHex((byte[]) value);
+            case DECIMAL -> ((BigDecimal) value).toPlainString();
+            default -> value.toString();
+        };
+    }
+
+    public Object decode(String text) {
+        return switch (kind) {
+            case INTEGER -> normalizeInteger(new BigInteger(text));
+            case DECIMAL -> new BigDecimal(text);
+            case TEXT, BINARY -> java.util.HexFormat.of().parseHex(text);
+            case DATE, DATETIME -> text;
+            case YEAR -> Integer.parseInt(text);
+        };
+    }
+
     /** Decodes a value as mysql-binlog-connector-java delivers it (byte arrays, long microseconds). */
     public Object fromBinlog(Serializable value) {
         if (value == null) {

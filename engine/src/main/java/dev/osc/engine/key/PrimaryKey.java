@@ -123,4 +123,24 @@ public final class PrimaryKey {
         }
         return i;
     }
+
+    /** The key's parts as text, for a checkpoint; {@link #decode} reads it back. */
+    public java.util.List<String> encode(RowKey key) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            out.add(columns.get(i).encode(key.get(i)));
+        }
+        return out;
+    }
+
+    public RowKey decode(java.util.List<String> parts) {
+        if (parts.size() != columns.size()) {
+            throw new IllegalArgumentException("a key of " + parts.size() + " parts for a primary key of " + columns.size());
+        }
+        Object[] v = new Object[parts.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = columns.get(i).decode(parts.get(i));
+        }
+        return new RowKey(v);
+    }
 }

@@ -374,6 +374,15 @@ public final class BinlogStreamer implements AutoCloseable {
     }
 
     /** The end of the last event handled; every key before it is in the change set. */
+    /**
+     * The end of the last whole transaction handed over: the keys of every transaction before it
+     * are in the change set (or already taken from it). Following the binlog again from here
+     * misses nothing.
+     */
+    public BinlogPosition safePosition() {
+        return safePosition;
+    }
+
     public BinlogPosition position() {
         return position;
     }
