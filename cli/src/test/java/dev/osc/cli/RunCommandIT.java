@@ -404,6 +404,54 @@ class RunCommandIT {
         assertEquals("already-applied", events.get(events.size() - 1).get("status").asText(), second.toString());
     }
 
+    @Test
+    void ifRunningFailExitsFiveWhileAnotherRunHoldsTheTableAndWaitGoesOnOnceItEnds() throws Exception {
+        String db = tableDb("cli_busy");
+        String schema = showCreate(db, "t");
+        List<String> args = runArgs(db, "t", "ADD COLUMN note VARCHAR(64)");
+        args.addAll(List.of("--execute", "--method", "copy"));
+        // a session holding the table's migration lock is, for osc, another run migrating it
+        try (Connection other = server.connect(db); PreparedStatement lock = other.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            lock.setString(1, dev.osc.engine.Migration.lockName(db, "t"));
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+            List<String> failFast = new ArrayList<>(args);
+            failFast.addAll(List.of("--if-running", "fail"));
+            Outcome busy = osc(failFast.toArray(String[]::new));
+            assertEquals(5, busy.code(), busy.toString());
+            assertTrue(busy.err().contains("another osc run is migrating " + db + ".t"), busy.toString());
+            assertEquals(schema, showCreate(db, "t"));
+            assertEquals(List.of("t"), tables(db));
+
+            Outcome bad = osc(add(new ArrayList<>(args), "--if-running", "sometimes").toArray(String[]::new));
+            assertEquals(2, bad.code(), bad.toString());
+            assertTrue(bad.err().contains("--if-running takes wait or fail"), bad.toString());
+
+            // the default waits: release the lock a moment later from another thread
+            java.util.concurrent.CompletableFuture<Void> release = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(1500);
+                    other.createStatement().execute("DO RELEASE_LOCK(" + "'" + dev.osc.engine.Migration.lockName(db, "t")
+                            .replace("'", "''") + "')");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Outcome waited = osc(args.toArray(String[]::new));
+            release.get();
+            assertEquals(0, waited.code(), waited.toString());
+            assertTrue(waited.out().contains("waiting for it to finish"), waited.toString());
+            assertEquals(List.of("id", "a", "b", "note"), columns(db, "t"));
+        }
+    }
+
+    private static List<String> add(List<String> args, String... more) {
+        args.addAll(List.of(more));
+        return args;
+    }
+
     /** Parses every line; fails on any line that is not a JSON object with an event name. */
     static List<com.fasterxml.jackson.databind.JsonNode> jsonLines(String out) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
