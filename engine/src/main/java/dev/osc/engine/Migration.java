@@ -586,6 +586,7 @@ public final class Migration implements Controllable {
         private Heartbeat heartbeat;
         private ControlLoop control;
         private final AtomicReference<String> reportedThrottle = new AtomicReference<>("");
+        private boolean memoryNoticeGiven;
         private volatile int copyThreads;
         /** INSERT mode (a new unique key): one copy worker, see {@link #copyWorkers}. */
         private boolean oneWorker;
@@ -794,7 +795,7 @@ public final class Migration implements Controllable {
                     rethrow(failure.get());
                     startWorkers(workers, failure);
                     int applied = 0;
-                    if (holdBackReason(false).isEmpty()) {
+                    if (applyAllowed()) {
                         applied = applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                     }
                     reportProgress(c, false);
@@ -917,6 +918,26 @@ public final class Migration implements Controllable {
             return reason;
         }
 
+        /**
+         * Whether the applier may write now: when no signal holds osc back, or when so many changed
+         * rows are pending that holding more would put osc's memory at risk (their keys are kept in
+         * memory; the rows themselves are re-read from the table).
+         */
+        private boolean applyAllowed() {
+            if (holdBackReason(false).isEmpty()) {
+                return true;
+            }
+            if (pending() > config.maxPendingKeys()) {
+                if (!memoryNoticeGiven) {
+                    memoryNoticeGiven = true;
+                    listener.notice(pending() + " changed rows are pending, more than osc keeps in memory ("
+                            + config.maxPendingKeys() + "); it applies them although it is throttled");
+                }
+                return true;
+            }
+            return false;
+        }
+
         /** Waits, applying nothing but reporting, until no signal holds osc back. */
         private void awaitNotThrottled(String what) throws Exception {
             boolean told = false;
@@ -947,7 +968,7 @@ public final class Migration implements Controllable {
                 while (!cutOverRequested) {
                     checkStop();
                     streamer.checkHealthy();
-                    if (holdBackReason(false).isEmpty()) {
+                    if (applyAllowed()) {
                         applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                     }
                     reportProgress(c, false);
@@ -1104,7 +1125,7 @@ public final class Migration implements Controllable {
                 long deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
                 while (true) {
                     checkStop();
-                    if (holdBackReason(false).isPresent()) {
+                    if (!applyAllowed()) {
                         // the apply writes too: it waits for replicas and the server like the copy
                         reportProgress(c, false);
                         Thread.sleep(100);
@@ -1172,7 +1193,7 @@ public final class Migration implements Controllable {
                         while (!result.isDone()) {
                             checkStop();
                             streamer.checkHealthy();
-                            if (holdBackReason(false).isEmpty()) {
+                            if (applyAllowed()) {
                                 applyPending(c, APPLY_KEYS_PER_TRANSACTION);
                             }
                             reportProgress(c, false);

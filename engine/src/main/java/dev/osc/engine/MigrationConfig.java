@@ -36,6 +36,7 @@ public final class MigrationConfig {
     private final String stateSchema;
     private final int applyBehindKeys;
     private final IfRunning ifRunning;
+    private final int maxPendingKeys;
     private final Duration revertWindow;
     private final Duration checkpointInterval;
 
@@ -72,6 +73,7 @@ public final class MigrationConfig {
                 require(b.stateSchema, "--state-schema is empty: name the schema where osc keeps its state")).name();
         this.applyBehindKeys = atLeast(b.applyBehindKeys, 1, "apply-behind keys");
         this.ifRunning = Objects.requireNonNull(b.ifRunning, "ifRunning");
+        this.maxPendingKeys = atLeast(b.maxPendingKeys, applyBehindKeys, "maximum pending keys");
         this.revertWindow = positive(b.revertWindow, "--revert-window");
         this.checkpointInterval = positive(b.checkpointInterval, "checkpoint interval");
         control(dev.osc.engine.control.Setting.CHUNK_TIME, Durations.format(chunkTime), "--chunk-time");
@@ -158,6 +160,8 @@ public final class MigrationConfig {
     /** Pending changed keys above which the copy holds back so that the apply can catch up. */
     public int applyBehindKeys() { return applyBehindKeys; }
     public IfRunning ifRunning() { return ifRunning; }
+    /** Changed keys held in memory above which the applier writes even while throttled. */
+    public int maxPendingKeys() { return maxPendingKeys; }
     /** How long after the swap the old table is kept for osc revert. */
     public Duration revertWindow() { return revertWindow; }
     /** How often a running migration saves where it stands, for a resume after a crash. */
@@ -193,6 +197,7 @@ public final class MigrationConfig {
         private String stateSchema = "_osc";
         private int applyBehindKeys = 100_000;
         private IfRunning ifRunning = IfRunning.WAIT;
+        private int maxPendingKeys = 1_000_000;
         private Duration revertWindow = Duration.ofMinutes(30);
         private Duration checkpointInterval = Duration.ofSeconds(5);
 
@@ -224,6 +229,7 @@ public final class MigrationConfig {
         public Builder stateSchema(String v) { stateSchema = v; return this; }
         public Builder applyBehindKeys(int v) { applyBehindKeys = v; return this; }
         public Builder ifRunning(IfRunning v) { ifRunning = v; return this; }
+        public Builder maxPendingKeys(int v) { maxPendingKeys = v; return this; }
         public Builder revertWindow(Duration v) { revertWindow = v; return this; }
         public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
 

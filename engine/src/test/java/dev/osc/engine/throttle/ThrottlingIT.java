@@ -252,6 +252,37 @@ class ThrottlingIT {
         assertMigrated(db);
     }
 
+    @Test
+    void pendingChangesStayBoundedWhileThrottled() throws Exception {
+        String db = table();
+        Recorder rec = new Recorder();
+        Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).applyBehindKeys(10).maxPendingKeys(50)
+                .build(), rec);
+        m.pause();
+        CompletableFuture<MigrationResult> run = start(m);
+        Recorder.await("the pause", 20, () -> rec.lastThrottle().startsWith("paused"));
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        // each transaction changes another row: the keys pile up while the pause holds the applier
+        dev.osc.engine.Writers.Workload workload = (c, random, tables) -> {
+            int id = 1 + next.getAndIncrement() % ROWS;
+            String v = "w-" + random.nextInt(1000);
+            for (String table : tables) {
+                dev.osc.engine.Writers.exec(c, "UPDATE " + table + " SET v = ? WHERE id = ?", v, id);
+            }
+        };
+        try (dev.osc.engine.Writers writers = dev.osc.engine.Writers.start(server, db, 2, 9, null, workload)) {
+            Recorder.await("the applier to write although paused", 30,
+                    () -> rec.notices.stream().anyMatch(n -> n.contains("more than osc keeps in memory (50)")));
+            writers.awaitCommits(200);
+            long maxPending = rec.progress.stream().mapToLong(p -> p.changesPending()).max().orElse(0);
+            assertTrue(maxPending < 50 + 200, "pending changes while paused peaked at " + maxPending);
+            m.resume();
+            writers.awaitCommits(50);
+        }
+        run.get(60, TimeUnit.SECONDS);
+        assertMigrated(db);
+    }
+
     private Migration track(Migration m) {
         started.add(m);
         return m;
