@@ -81,6 +81,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Migration implements Controllable {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
+    /** A record silent this long belongs to a dead process: it is written every 2 s while it lives. */
+    private static final Duration DEAD_AFTER = Duration.ofSeconds(10);
     private static final int CHECKSUM_CHUNK_ROWS = 10_000;
     private static final int CHECKSUM_THREADS = 2;
     private static final int DUPLICATE_KEY = 1062;
@@ -301,7 +303,11 @@ public final class Migration implements Controllable {
             if (leftShadowOnly(plan)) {
                 resume = new ResumeCheck(main, plan).find();
                 if (resume.isEmpty()) {
+                    // the shadow table was dropped, or another run finished with it meanwhile
                     plan = plan(main);
+                    if (plan.alreadyApplied()) {
+                        return alreadyApplied(plan, start);
+                    }
                 }
             }
             if (resume.isEmpty()) {
@@ -366,11 +372,10 @@ public final class Migration implements Controllable {
             }
             Optional<MigrationRecord> dead;
             try {
-                // holding the lock, any other run past preflight on this table has died
-                dead = store.recent(config.database(), config.table(), 20).stream()
-                        .filter(r -> r.outcome() == Outcome.RUNNING && r.id() != stateId && r.phase() != Phase.PREFLIGHT
-                                && plan.names().shadow().equals(r.shadowTable()))
-                        .findFirst();
+                // Holding the lock, another run past preflight on this table has died, or lost its
+                // lock and is about to notice (it checks every 2 s and then stops). Only a record
+                // whose owner stopped updating it counts as dead: wait for that.
+                dead = awaitSilent(store);
             } catch (StateStoreException e) {
                 listener.notice("could not read the state schema to look for a crashed run: " + e.getMessage());
                 return Optional.empty();
@@ -391,6 +396,43 @@ public final class Migration implements Controllable {
             Queries.exec(main, "DROP TABLE IF EXISTS " + Sql.quote(config.database(), plan.names().shadow()));
             finishDead(store, run, "its osc process stopped; migration " + stateId + " started over (" + why + ")");
             return Optional.empty();
+        }
+
+        private Optional<MigrationRecord> awaitSilent(StateStore store) throws StateStoreException, SQLException {
+            long deadline = System.nanoTime() + 2 * DEAD_AFTER.toNanos();
+            boolean told = false;
+            while (true) {
+                Optional<MigrationRecord> other = store.recent(config.database(), config.table(), 20).stream()
+                        .filter(r -> r.outcome() == Outcome.RUNNING && r.id() != stateId && r.phase() != Phase.PREFLIGHT
+                                && plan.names().shadow().equals(r.shadowTable()))
+                        .findFirst();
+                if (other.isEmpty()) {
+                    return other;
+                }
+                java.time.Instant now = Queries.string(main, "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')")
+                        .map(java.time.Instant::parse).orElseThrow();
+                if (Duration.between(other.get().updatedAt(), now).compareTo(DEAD_AFTER) >= 0) {
+                    return other;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new OscException(OscException.Kind.FAILED, "migration " + other.get().id() + " (by "
+                            + other.get().owner() + ") still updates its record but does not hold the table's lock;"
+                            + " osc will not touch its shadow table. Nothing was changed; try again in a minute");
+                }
+                if (!told) {
+                    listener.notice("migration " + other.get().id() + " (by " + other.get().owner() + ") left "
+                            + plan.names().shadow() + "; waiting until its record has been silent for "
+                            + DEAD_AFTER.toSeconds() + " s to be sure its process is gone");
+                    told = true;
+                }
+                checkCancelled();
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new OscException(OscException.Kind.FAILED, "interrupted; nothing was changed", e);
+                }
+            }
         }
 
         /** Why the crashed run's work cannot be used, or null when it can. */
@@ -752,7 +794,13 @@ public final class Migration implements Controllable {
                 BinlogPosition position = streamer.safePosition();
                 Watermark copied = copiedWatermark();
                 long rows = rowsCopied.get();
-                applyPending(c, Math.max(1, changes.size()));
+                // everything pending, the keys that waited for ranges included: those the copy has
+                // passed must be in the shadow table before the checkpoint says so
+                synchronized (waiting) {
+                    changes.addAll(waiting);
+                    waiting.clear();
+                }
+                applyPending(c, Integer.MAX_VALUE);
                 Checkpoint cp = new Checkpoint(copied.all(), copied.all() || copied.none() ? List.of()
                         : key.encode(copied.upTo()), rows, sourceHash, shadowHash);
                 store.checkpoint(stateId, cp.toJson(), position);
@@ -1347,10 +1395,40 @@ public final class Migration implements Controllable {
         /** Stops the run when an operator aborted it or the server has been overloaded for too long. */
         private void checkStop() {
             checkCancelled();
+            checkLockHeld();
             if (throttler != null && throttler.abortReason().isPresent()) {
                 throw new OscException(OscException.Kind.FAILED, "aborted because of server load: "
                         + throttler.abortReason().get() + " (--critical-threads-running " + settings.criticalThreadsRunning()
                         + "); the original table is intact");
+            }
+        }
+
+        private long lockCheckedAt = System.nanoTime();
+        /** False once the run found that its session no longer holds the table's lock. */
+        private boolean lockHeld = true;
+
+        /**
+         * Every 2 s: the run's main session must still hold the table's lock. If that session was
+         * killed (an idle-connection killer, a proxy), another run may already have the table, so
+         * this one stops, and leaves the shadow table alone: it may be the other run's by now.
+         */
+        private void checkLockHeld() {
+            if (System.nanoTime() - lockCheckedAt < 2_000_000_000L) {
+                return;
+            }
+            lockCheckedAt = System.nanoTime();
+            boolean held;
+            try {
+                held = Queries.number(main, "SELECT COALESCE(IS_USED_LOCK(?) = CONNECTION_ID(), 0)", lockName()) == 1;
+            } catch (SQLException e) {
+                held = false;
+            }
+            if (!held) {
+                lockHeld = false;
+                throw new OscException(OscException.Kind.FAILED, "this run lost the lock that keeps other runs off "
+                        + database + "." + plan.source().name() + " (its session to the server ended); it stops and"
+                        + " leaves " + names.shadow() + " in place, as another run may own it now. The original table"
+                        + " is intact; run osc again to go on");
             }
         }
 
@@ -1367,7 +1445,9 @@ public final class Migration implements Controllable {
             if (pool != null) {
                 pool.close();
             }
-            if (!swapped) {
+            if (!swapped && !lockHeld) {
+                phase = Phase.FAILED;
+            } else if (!swapped) {
                 phase = Phase.FAILED;
                 try (Connection c = Connections.open(config.connection())) {
                     Queries.exec(c, "DROP TABLE IF EXISTS " + Sql.quote(database, names.shadow()));

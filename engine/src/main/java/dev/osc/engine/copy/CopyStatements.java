@@ -48,9 +48,14 @@ public final class CopyStatements {
                 + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where + " LOCK IN SHARE MODE";
     }
 
-    /** The keys of the source rows that match {@code where} (on source columns), in canonical form. */
+    /**
+     * The keys of the source rows that match {@code where} (on source columns), in canonical form.
+     * A locking read, like the copy's: a row whose transaction is in the binlog but not yet
+     * committed in InnoDB is waited for, not missed.
+     */
     public String selectKeys(String where) {
-        return "SELECT " + key.selectList() + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where;
+        return "SELECT " + key.selectList() + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where
+                + " LOCK IN SHARE MODE";
     }
 
     /** DELETE FROM shadow WHERE {@code where} (on shadow columns). */
