@@ -16,7 +16,8 @@ public final class ExitCodes {
             + "  2  bad input or a refused change; nothing was changed%n"
             + "  3  server or connection problem (settings, privileges, unreachable, wrong password); nothing was changed%n"
             + "  pause, resume, set, cutover and abort: 0 accepted, 1 refused by the migration, 2 bad input or no migration%n"
-            + "  running on the table, 3 server or connection problem, 4 no acknowledgement within --timeout%n";
+            + "  running on the table, 3 server or connection problem, 4 no acknowledgement within --timeout%n"
+            + "  status: 0 listed (see its --help)%n";
 
     public static final String CONTROL_HELP = "  0  the migration acknowledged the request and accepted it%n"
             + "  1  the migration refused the request; its reason is printed%n"
@@ -24,6 +25,11 @@ public final class ExitCodes {
             + "  3  server or connection problem (unreachable, wrong password, privileges on the state schema)%n"
             + "  4  no acknowledgement within --timeout: the migration may be stuck; the request was withdrawn,%n"
             + "     so it will not act on it later%n";
+
+    public static final String STATUS_HELP = "  0  listed (also when no migration is recorded)%n"
+            + "  2  bad input%n"
+            + "  3  server or connection problem (unreachable, wrong password,%n"
+            + "     privileges on the state schema)%n";
 
     static final String PLAN_HELP = "  0  the change can run (warnings may need --accept)%n"
             + "  2  a blocker refuses the change, or bad input%n"
