@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int REFUSED = 1;
     /** A control command's request got no acknowledgement within --timeout. */
     public static final int NO_ANSWER = 4;
+    /** osc wait gave up before the migration ended. */
+    public static final int TIMEOUT = 4;
 
     static final String HELP = "  0  done, or already applied (for a dry run: the change can run)%n"
             + "  1  the migration failed or was aborted; the original table is intact%n"
@@ -17,6 +19,8 @@ public final class ExitCodes {
             + "  3  server or connection problem (settings, privileges, unreachable, wrong password); nothing was changed%n"
             + "  pause, resume, set, cutover and abort: 0 accepted, 1 refused by the migration, 2 bad input or no migration%n"
             + "  running on the table, 3 server or connection problem, 4 no acknowledgement within --timeout%n"
+            + "  wait: 0 the last migration succeeded (or none was recorded), 1 it failed,%n"
+            + "  was aborted or its process died, 4 still pending or running at --timeout%n"
             + "  status: 0 listed (see its --help)%n";
 
     public static final String CONTROL_HELP = "  0  the migration acknowledged the request and accepted it%n"
@@ -30,6 +34,18 @@ public final class ExitCodes {
             + "  2  bad input%n"
             + "  3  server or connection problem (unreachable, wrong password,%n"
             + "     privileges on the state schema)%n";
+
+    public static final String WAIT_HELP = "  0  the last migration of the table succeeded, or none was ever%n"
+            + "     recorded (without --require-migration)%n"
+            + "  1  the last migration failed or was aborted (its error is printed),%n"
+            + "     or its process died before it completed (a stale record) and%n"
+            + "     no later run succeeded%n"
+            + "  2  bad input%n"
+            + "  3  server or connection problem (unreachable, wrong password,%n"
+            + "     privileges on the state schema)%n"
+            + "  4  timed out: a migration was still pending or running (or, with%n"
+            + "     --require-migration, none was recorded yet); what it was%n"
+            + "     waiting for is printed%n";
 
     static final String PLAN_HELP = "  0  the change can run (warnings may need --accept)%n"
             + "  2  a blocker refuses the change, or bad input%n"

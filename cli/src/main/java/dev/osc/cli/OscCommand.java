@@ -6,6 +6,7 @@ import dev.osc.cli.control.PauseCommand;
 import dev.osc.cli.control.ResumeCommand;
 import dev.osc.cli.control.SetCommand;
 import dev.osc.cli.state.StatusCommand;
+import dev.osc.cli.state.WaitCommand;
 import dev.osc.engine.OscException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "osc", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Online schema change for MySQL and MariaDB: change a table without blocking it.",
         subcommands = {PlanCommand.class, RunCommand.class, PauseCommand.class, ResumeCommand.class, SetCommand.class,
-                CutoverCommand.class, AbortCommand.class, StatusCommand.class,
+                CutoverCommand.class, AbortCommand.class, StatusCommand.class, WaitCommand.class,
                 SandboxCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
