@@ -21,7 +21,7 @@ public final class ExitCodes {
             + "  running on the table, 3 server or connection problem, 4 no acknowledgement within --timeout%n"
             + "  wait: 0 the last migration succeeded (or none was recorded), 1 it failed,%n"
             + "  was aborted or its process died, 4 still pending or running at --timeout%n"
-            + "  status: 0 listed (see its --help)%n";
+            + "  status and cleanup: 0 done (see each command's --help)%n";
 
     public static final String CONTROL_HELP = "  0  the migration acknowledged the request and accepted it%n"
             + "  1  the migration refused the request; its reason is printed%n"
@@ -46,6 +46,12 @@ public final class ExitCodes {
             + "  4  timed out: a migration was still pending or running (or, with%n"
             + "     --require-migration, none was recorded yet); what it was%n"
             + "     waiting for is printed%n";
+
+    public static final String CLEANUP_HELP = "  0  done, or a dry run (also when tables were kept or none was found)%n"
+            + "  2  bad input (--table without --database, a database that does not%n"
+            + "     exist); nothing was dropped%n"
+            + "  3  server or connection problem (unreachable, wrong password,%n"
+            + "     missing DROP privilege or SELECT on the state schema)%n";
 
     static final String PLAN_HELP = "  0  the change can run (warnings may need --accept)%n"
             + "  2  a blocker refuses the change, or bad input%n"
