@@ -214,6 +214,27 @@ class CleanupCommandIT {
     }
 
     @Test
+    void theDocumentedGrantsSuffice() throws Exception {
+        // docs/deploying.md: SELECT on the state schema and DROP on the database
+        String user = "osc_clean_" + db.substring(db.length() - 6);
+        String password = "Pw-" + user;
+        server.exec(null, "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
+                "GRANT SELECT ON " + Sql.quote(schema.name()) + ".* TO '" + user + "'@'%'",
+                "GRANT DROP ON " + Sql.quote(db) + ".* TO '" + user + "'@'%'");
+        try {
+            Path pw = java.nio.file.Files.writeString(tmp.resolve("cleanup-pw"), password + "\n");
+            Cli.Outcome r = cli.osc(List.of("cleanup", "--host", server.host(), "--port", String.valueOf(server.port()),
+                    "--user", user, "--password-file", pw.toString(), "--database", db, "--state-schema", schema.name(),
+                    "--execute"));
+            assertEquals(0, r.code(), r.toString());
+            assertFalse(cli.tables(db).contains(expiredByRow), r.toString());
+            assertTrue(cli.tables(db).contains(openByRow), r.toString());
+        } finally {
+            server.exec(null, "DROP USER '" + user + "'@'%'");
+        }
+    }
+
+    @Test
     void badInputExitsTwoAndDropsNothing() throws Exception {
         List<String> tablesBefore = cli.tables(db);
         Cli.Outcome noDb = cli.osc(cli.args("cleanup", "--table", "t", "--execute", "--state-schema", schema.name()));

@@ -176,6 +176,28 @@ class WaitCommandIT {
     }
 
     @Test
+    void selectOnTheStateSchemaIsAllItNeeds() throws Exception {
+        // docs/deploying.md: init containers get SELECT on the state schema and nothing else
+        try (LiveRow row = new LiveRow(cli.config(), schema, db, "t", LiveRow.copying(10, 10, 5, ""))) {
+            row.finish(Outcome.SUCCEEDED, null);
+        }
+        String user = "osc_wait_" + db.substring(db.length() - 6);
+        String password = "Pw-" + user;
+        server.exec(null, "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
+                "GRANT SELECT ON `" + schema.name() + "`.* TO '" + user + "'@'%'");
+        try {
+            Path pw = java.nio.file.Files.writeString(tmp.resolve("wait-pw"), password + "\n");
+            Cli.Outcome r = cli.osc(List.of("wait", "--host", server.host(), "--port", String.valueOf(server.port()),
+                    "--user", user, "--password-file", pw.toString(), "--database", db, "--table", "t",
+                    "--state-schema", schema.name()));
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("succeeded"), r.toString());
+        } finally {
+            server.exec(null, "DROP USER '" + user + "'@'%'");
+        }
+    }
+
+    @Test
     void badInputExitsTwo() throws Exception {
         for (String[] bad : List.of(new String[]{"--timeout", "0s"}, new String[]{"--poll", "-1s"},
                 new String[]{"--timeout", "soon"})) {
