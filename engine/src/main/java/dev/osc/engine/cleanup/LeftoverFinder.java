@@ -101,7 +101,9 @@ public final class LeftoverFinder {
         Instant now = store.serverTime();
         Map<String, Map<String, Table>> byDatabase = tables(database);
         Map<String, List<MigrationRecord>> rows = new HashMap<>();
-        for (MigrationRecord r : store.withTables(database)) {
+        Set<String> oscNamed = new TreeSet<>();
+        byDatabase.values().forEach(ts -> ts.keySet().stream().filter(LeftoverFinder::looksLikeOsc).forEach(oscNamed::add));
+        for (MigrationRecord r : store.naming(database, oscNamed)) {
             rows.computeIfAbsent(r.database(), k -> new ArrayList<>()).add(r);
         }
         List<Leftover> out = new ArrayList<>();

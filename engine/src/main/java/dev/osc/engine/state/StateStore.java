@@ -262,13 +262,25 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
-     * Every migration of the database (or of every database, when null) that named an old or a
-     * shadow table, newest first: what {@code osc cleanup} matches leftover tables against.
+     * The migrations of the database (or of every database, when null) that named one of
+     * {@code tables} as their old or shadow table, newest first: what {@code osc cleanup} matches
+     * leftover tables against. Only those rows, since every deploy adds rows and few name a table
+     * that still exists.
      */
-    public List<MigrationRecord> withTables(String database) throws StateStoreException {
-        String named = "(old_table IS NOT NULL OR shadow_table IS NOT NULL)";
-        return database == null ? select(named + " ORDER BY id DESC")
-                : select("database_name = ? AND " + named + " ORDER BY id DESC", database);
+    public List<MigrationRecord> naming(String database, java.util.Collection<String> tables) throws StateStoreException {
+        if (tables.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(tables.size(), "?"));
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder("(old_table IN (" + in + ") OR shadow_table IN (" + in + "))");
+        params.addAll(tables);
+        params.addAll(tables);
+        if (database != null) {
+            where.append(" AND database_name = ?");
+            params.add(database);
+        }
+        return select(where + " ORDER BY id DESC", params.toArray());
     }
 
     /** The server's clock in UTC, the clock every time in the state tables comes from. */

@@ -171,16 +171,19 @@ class StateStoreIT {
     }
 
     @Test
-    void withTablesListsTheRowsThatNamedOscTablesAndServerTimeIsUtc() throws Exception {
+    void namingListsTheRowsThatNamedGivenTablesAndServerTimeIsUtc() throws Exception {
         StateSchema schema = StateFixture.freshSchema("osc_named");
         try (StateStore store = new StateStore(StateFixture.config(server), schema)) {
-            assertEquals(List.of(), store.withTables(null));
+            assertEquals(List.of(), store.naming(null, List.of("t_osc_new")));
             long named = store.begin(StateFixture.start("app", "t"));
             long instant = store.begin(new MigrationStart("app", "u", "ADD COLUMN x INT", Method.INSTANT, Phase.SETUP,
                     null, null, null, null));
             long elsewhere = store.begin(StateFixture.start("other", "t"));
-            assertEquals(List.of(elsewhere, named), ids(store.withTables(null)));
-            assertEquals(List.of(named), ids(store.withTables("app")));
+            assertEquals(List.of(elsewhere, named), ids(store.naming(null, List.of("t_osc_new"))));
+            assertEquals(List.of(elsewhere, named), ids(store.naming(null, List.of("x", "t_osc_old_20240101_000000"))));
+            assertEquals(List.of(named), ids(store.naming("app", List.of("t_osc_new"))));
+            assertEquals(List.of(), store.naming("app", List.of("u_osc_new")));
+            assertEquals(List.of(), store.naming("app", List.of()));
             assertTrue(store.find(instant).isPresent());
 
             Instant server = store.serverTime();
