@@ -5,6 +5,9 @@ import dev.osc.cli.control.CutoverCommand;
 import dev.osc.cli.control.PauseCommand;
 import dev.osc.cli.control.ResumeCommand;
 import dev.osc.cli.control.SetCommand;
+import dev.osc.cli.state.CleanupCommand;
+import dev.osc.cli.state.StatusCommand;
+import dev.osc.cli.state.WaitCommand;
 import dev.osc.engine.OscException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "osc", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Online schema change for MySQL and MariaDB: change a table without blocking it.",
         subcommands = {PlanCommand.class, RunCommand.class, PauseCommand.class, ResumeCommand.class, SetCommand.class,
-                CutoverCommand.class, AbortCommand.class, SandboxCommand.class, DemoCommand.class,
+                CutoverCommand.class, AbortCommand.class, StatusCommand.class, WaitCommand.class, CleanupCommand.class,
+                SandboxCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})

@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  */
 public final class CutOver {
     private static final Logger log = LoggerFactory.getLogger(CutOver.class);
-    static final String SENTRY_COMMENT = "osc cut-over sentry";
+    public static final String SENTRY_COMMENT = "osc cut-over sentry";
 
     /** Brings the shadow table fully up to date, using the connection that holds the locks. */
     public interface Drainer {

@@ -229,6 +229,70 @@ public final class StateStore implements AutoCloseable {
         return select("database_name = ? AND table_name = ? ORDER BY id DESC LIMIT ?", database, table, positive(limit));
     }
 
+    /**
+     * The newest {@code limit} migrations, newest first, of one database (or any, when null) and
+     * one table name (or any, when null).
+     */
+    public List<MigrationRecord> list(String database, String table, int limit) throws StateStoreException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder("1 = 1");
+        if (database != null) {
+            where.append(" AND database_name = ?");
+            params.add(database);
+        }
+        if (table != null) {
+            where.append(" AND table_name = ?");
+            params.add(table);
+        }
+        where.append(" ORDER BY id DESC LIMIT ?");
+        params.add(positive(limit));
+        return select(where.toString(), params.toArray());
+    }
+
+    /**
+     * The migration of the table that ended last: finished (succeeded, failed, aborted) or stale,
+     * a stale row counting as ended when its owner last wrote it. Ordered by that end time, not by
+     * id, because runs that waited for one another end in another order than they began.
+     */
+    public Optional<MigrationRecord> lastEnded(String database, String table) throws StateStoreException {
+        return first(select("database_name = ? AND table_name = ?"
+                        + " AND (outcome <> ? OR updated_at < UTC_TIMESTAMP(6) - INTERVAL ? MICROSECOND)"
+                        + " ORDER BY COALESCE(finished_at, updated_at) DESC, id DESC LIMIT 1",
+                database, table, Outcome.RUNNING.label(), micros(staleAfter)));
+    }
+
+    /**
+     * The migrations of the database (or of every database, when null) that named one of
+     * {@code tables} as their old or shadow table, newest first: what {@code osc cleanup} matches
+     * leftover tables against. Only those rows, since every deploy adds rows and few name a table
+     * that still exists.
+     */
+    public List<MigrationRecord> naming(String database, java.util.Collection<String> tables) throws StateStoreException {
+        if (tables.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(tables.size(), "?"));
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder("(old_table IN (" + in + ") OR shadow_table IN (" + in + "))");
+        params.addAll(tables);
+        params.addAll(tables);
+        if (database != null) {
+            where.append(" AND database_name = ?");
+            params.add(database);
+        }
+        return select(where + " ORDER BY id DESC", params.toArray());
+    }
+
+    /** The server's clock in UTC, the clock every time in the state tables comes from. */
+    public Instant serverTime() throws StateStoreException {
+        return connection.call("read the server's clock", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+            }
+        });
+    }
+
     /** Rows matching {@code where}; none at all while the state schema does not exist. */
     private List<MigrationRecord> select(String where, Object... params) throws StateStoreException {
         return connection.call("read migrations", c -> {

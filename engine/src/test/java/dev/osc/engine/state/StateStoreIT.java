@@ -117,6 +117,86 @@ class StateStoreIT {
     }
 
     @Test
+    void listFiltersByDatabaseAndTableWhenGiven() throws Exception {
+        StateSchema schema = StateFixture.freshSchema("osc_list");
+        try (StateStore store = new StateStore(StateFixture.config(server), schema)) {
+            assertEquals(List.of(), store.list(null, null, 10), "no schema, no rows, and nothing created");
+            assertFalse(store.exists());
+            long a = store.begin(StateFixture.start("app", "a"));
+            long b = store.begin(StateFixture.start("app", "b"));
+            long c = store.begin(StateFixture.start("other", "a"));
+
+            assertEquals(List.of(c, b, a), ids(store.list(null, null, 10)));
+            assertEquals(List.of(c, b), ids(store.list(null, null, 2)));
+            assertEquals(List.of(b, a), ids(store.list("app", null, 10)));
+            assertEquals(List.of(a), ids(store.list("app", "a", 10)));
+            assertEquals(List.of(c, a), ids(store.list(null, "a", 10)));
+            assertThrows(IllegalArgumentException.class, () -> store.list(null, null, 0));
+        }
+    }
+
+    @Test
+    void lastEndedIsTheRunThatEndedLastCountingAStaleOneAsEnded() throws Exception {
+        StateSchema schema = StateFixture.freshSchema("osc_ended");
+        try (StateStore store = new StateStore(StateFixture.config(server), schema)) {
+            assertTrue(store.lastEnded("app", "t").isEmpty());
+            long first = store.begin(StateFixture.start("app", "t"));
+            long second = store.begin(StateFixture.start("app", "t"));
+            assertTrue(store.lastEnded("app", "t").isEmpty(), "two live runs: none has ended");
+
+            // the later run ends first, the earlier one last: the earlier one is the last word
+            store.finish(second, Outcome.SUCCEEDED, null);
+            assertEquals(second, store.lastEnded("app", "t").orElseThrow().id());
+            Thread.sleep(5);
+            store.finish(first, Outcome.FAILED, "boom");
+            assertEquals(first, store.lastEnded("app", "t").orElseThrow().id());
+
+            long dead = store.begin(StateFixture.start("app", "t"));
+            assertEquals(first, store.lastEnded("app", "t").orElseThrow().id(), "a live run has not ended");
+            StateFixture.silence(server, schema, dead, 60);
+            assertEquals(first, store.lastEnded("app", "t").orElseThrow().id(),
+                    "a run that went silent before the last one finished ended before it");
+            StateFixture.silence(server, schema, dead, 31);
+            try (Connection c = server.connect(null); PreparedStatement ps = c.prepareStatement("UPDATE "
+                    + schema.migrations() + " SET finished_at = UTC_TIMESTAMP(6) - INTERVAL 1 HOUR WHERE id IN (?, ?)")) {
+                ps.setLong(1, first);
+                ps.setLong(2, second);
+                ps.executeUpdate();
+            }
+            MigrationRecord last = store.lastEnded("app", "t").orElseThrow();
+            assertEquals(dead, last.id(), "silent after the others finished: it ended last");
+            assertTrue(last.stale());
+            assertTrue(store.lastEnded("app", "other").isEmpty());
+        }
+    }
+
+    @Test
+    void namingListsTheRowsThatNamedGivenTablesAndServerTimeIsUtc() throws Exception {
+        StateSchema schema = StateFixture.freshSchema("osc_named");
+        try (StateStore store = new StateStore(StateFixture.config(server), schema)) {
+            assertEquals(List.of(), store.naming(null, List.of("t_osc_new")));
+            long named = store.begin(StateFixture.start("app", "t"));
+            long instant = store.begin(new MigrationStart("app", "u", "ADD COLUMN x INT", Method.INSTANT, Phase.SETUP,
+                    null, null, null, null));
+            long elsewhere = store.begin(StateFixture.start("other", "t"));
+            assertEquals(List.of(elsewhere, named), ids(store.naming(null, List.of("t_osc_new"))));
+            assertEquals(List.of(elsewhere, named), ids(store.naming(null, List.of("x", "t_osc_old_20240101_000000"))));
+            assertEquals(List.of(named), ids(store.naming("app", List.of("t_osc_new"))));
+            assertEquals(List.of(), store.naming("app", List.of("u_osc_new")));
+            assertEquals(List.of(), store.naming("app", List.of()));
+            assertTrue(store.find(instant).isPresent());
+
+            Instant server = store.serverTime();
+            assertTrue(Duration.between(server, Instant.now()).abs().toMinutes() < 5,
+                    "the server's UTC clock is near this host's: " + server);
+        }
+    }
+
+    private static List<Long> ids(List<MigrationRecord> rows) {
+        return rows.stream().map(MigrationRecord::id).toList();
+    }
+
+    @Test
     void aSilentOwnerIsStaleNotRunning() throws Exception {
         StateSchema schema = StateFixture.freshSchema("osc_stale");
         try (StateStore store = new StateStore(StateFixture.config(server), schema, Duration.ofSeconds(20))) {
