@@ -12,11 +12,14 @@ public final class ExitCodes {
     public static final int NO_ANSWER = 4;
     /** osc wait gave up before the migration ended. */
     public static final int TIMEOUT = 4;
+    /** osc run --if-running fail: another run is migrating the table. */
+    public static final int BUSY = 5;
 
     static final String HELP = "  0  done, or already applied (for a dry run: the change can run)%n"
             + "  1  the migration failed or was aborted; the original table is intact%n"
             + "  2  bad input or a refused change; nothing was changed%n"
             + "  3  server or connection problem (settings, privileges, unreachable, wrong password); nothing was changed%n"
+            + "  5  run --if-running fail: another osc run is migrating the table; nothing was changed%n"
             + "  pause, resume, set, cutover and abort: 0 accepted, 1 refused by the migration, 2 bad input or no migration%n"
             + "  running on the table, 3 server or connection problem, 4 no acknowledgement within --timeout%n"
             + "  wait: 0 the last migration succeeded (or none was recorded), 1 it failed,%n"
