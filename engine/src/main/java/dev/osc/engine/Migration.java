@@ -692,13 +692,13 @@ public final class Migration implements Controllable {
             checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
                     CHECKSUM_CHUNK_ROWS);
 
+            sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
+                    ? config.connection().withUtcSessions() : config.connection();
             BinlogPosition from = resume == null ? ServerInfo.binlogPosition(main) : resume.position();
             if (resume != null) {
                 resumeFromCheckpoint(statements);
             }
             streamer = new BinlogStreamer(config.connection(), plan.source(), key, changes, config.binlogReconnectAttempts());
-            sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
-                    ? config.connection().withUtcSessions() : config.connection();
             streamer.start(from);
             masterPosition = from;
             pool = Connections.pool(sessions, "work", CHECKSUM_THREADS + 2);
@@ -725,6 +725,8 @@ public final class Migration implements Controllable {
             streamer.ignoreSourceDdl();
             CutOver.Result cut = new CutOver(sessions, database, names, config.cutOverLockWait(),
                     config.cutOverAttempts(), config.cutOverBackoff(), lock -> {
+                        lockCheckedAt = 0;
+                        checkLockHeld();
                         requireUnchangedSource(lock);
                         cutPosition = ServerInfo.binlogPosition(lock);
                         drainUnderLock(lock);
@@ -760,14 +762,17 @@ public final class Migration implements Controllable {
                 ranges = new RangeTracker(copier, upTo);
                 PrimaryKey.Predicate above = key.greaterThan(true);
                 long deleted;
-                do {
-                    // in slices, so that no single statement holds many locks or a long undo log
-                    try (java.sql.PreparedStatement ps = main.prepareStatement("DELETE FROM " + shadow + " WHERE "
-                            + above.sql() + " LIMIT 10000")) {
-                        above.bind(ps, 1, key.columns(), upTo);
-                        deleted = ps.executeUpdate();
-                    }
-                } while (deleted > 0);
+                // in a session like the copy's (UTC for a TIMESTAMP key: the key was read there)
+                try (Connection c = Connections.open(sessions)) {
+                    do {
+                        // in slices, so that no single statement holds many locks or a long undo log
+                        try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM " + shadow + " WHERE "
+                                + above.sql() + " LIMIT 10000")) {
+                            above.bind(ps, 1, key.columns(), upTo);
+                            deleted = ps.executeUpdate();
+                        }
+                    } while (deleted > 0);
+                }
             }
             rowsCopied.set(cp.rowsCopied());
             listener.notice("resuming migration " + resume.deadRun() + " from its checkpoint: "
@@ -1115,6 +1120,11 @@ public final class Migration implements Controllable {
          */
         private void applyEverythingPending(Connection c, SQLException first) throws SQLException, InterruptedException {
             SQLException last = first;
+            synchronized (waiting) {
+                // keys parked at an older watermark may be due now; they are applied with the rest
+                changes.addAll(waiting);
+                waiting.clear();
+            }
             for (int attempt = 0; attempt < 3; attempt++) {
                 streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
                 List<RowKey> keys = changes.drain(Integer.MAX_VALUE);
