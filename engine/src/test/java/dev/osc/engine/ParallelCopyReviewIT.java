@@ -309,4 +309,91 @@ class ParallelCopyReviewIT {
                     + (swapped ? "swapped" : "failed") + "; notices of the second run: " + rec2.notices);
         }
     }
+
+    /**
+     * resumeFromCheckpoint deletes the shadow rows above the checkpoint's key on the main
+     * connection, which does not use the UTC session the run uses for a table keyed by a TIMESTAMP
+     * (the key was read, and the copy goes on, in UTC). With a server time zone east of UTC the
+     * DELETE removes rows up to that many hours below the checkpoint too; the resumed copy starts
+     * above the checkpoint and never copies them again.
+     */
+    @Test
+    void aResumeOfATimestampKeyedTableDeletesOnlyRowsAboveTheCheckpoint() throws Exception {
+        String db = server.createDatabase("rv_tsresume");
+        String zone;
+        try (Connection c = server.connect(db)) {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT @@GLOBAL.time_zone")) {
+                rs.next();
+                zone = rs.getString(1);
+            }
+        }
+        server.exec(db, "SET GLOBAL time_zone = '+05:00'");
+        Migration first = null;
+        CountDownLatch thaw = new CountDownLatch(1);
+        try {
+            server.exec(db, "CREATE TABLE t (ts TIMESTAMP NOT NULL PRIMARY KEY, v INT NOT NULL)");
+            try (Connection c = server.connect(db)) {
+                c.createStatement().execute("SET time_zone = '+00:00'");
+                MigrationFixture.fill(c, "INSERT INTO t VALUES (?, ?)", 2000, i -> new Object[] {
+                        java.time.LocalDateTime.of(2021, 6, 1, 0, 0).plusMinutes(i).toString().replace('T', ' '), i});
+            }
+            Connection row1050 = session(db);
+            row1050.createStatement().execute("SET time_zone = '+00:00'");
+            row1050.setAutoCommit(false);
+            row1050.createStatement().executeQuery("SELECT ts FROM t WHERE ts = '"
+                    + java.time.LocalDateTime.of(2021, 6, 1, 0, 0).plusMinutes(1050).toString().replace('T', ' ')
+                    + ":00' FOR UPDATE").close();
+
+            AtomicInteger stage = new AtomicInteger();
+            CountDownLatch frozen = new CountDownLatch(1);
+            Recorder rec = new Recorder();
+            MigrationListener hook = new MigrationListener() {
+                @Override
+                public void progress(Progress p) {
+                    if (stage.compareAndSet(1, 2)) {
+                        frozen.countDown();
+                        try {
+                            thaw.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+            };
+            first = track(new Migration(config(db).threads(1).checkpointInterval(Duration.ofMillis(1)).build(),
+                    MigrationListener.all(rec, hook)));
+            Migration firstRun = first;
+            CompletableFuture.supplyAsync(firstRun::execute);
+            String state = "osc_st_" + db;
+            try (Connection c = server.connect(db)) {
+                Recorder.await("a checkpoint at row 1000 (the copy waits at row 1050)", 60, () -> {
+                    try (ResultSet rs = c.createStatement().executeQuery("SELECT checkpoint FROM `" + state
+                            + "`.migrations ORDER BY id DESC LIMIT 1")) {
+                        return rs.next() && rs.getString(1) != null && rs.getString(1).contains("\"rowsCopied\":1000");
+                    } catch (SQLException e) {
+                        return false;
+                    }
+                });
+                stage.set(1);
+                assertTrue(frozen.await(30, TimeUnit.SECONDS));
+                // as a crash would leave it: the copy stops, the lock goes with the session
+                first.pause();
+                row1050.commit();
+                Thread.sleep(1000);
+                long holder = count(c, "SELECT IS_USED_LOCK('" + Migration.lockName(db, "t") + "')");
+                c.createStatement().execute("KILL " + holder);
+
+                Recorder rec2 = new Recorder();
+                MigrationResult result = track(new Migration(config(db).threads(1).build(), rec2)).execute();
+                assertTrue(rec2.notices.stream().anyMatch(n -> n.startsWith("resuming migration")), rec2.notices.toString());
+                assertEquals(0, result.rangesRepaired(), "the resume deleted rows below its checkpoint: " + rec2.notices);
+            }
+        } finally {
+            if (first != null) {
+                first.cancel();
+            }
+            thaw.countDown();
+            server.exec(db, "SET GLOBAL time_zone = '" + zone + "'");
+        }
+    }
 }
