@@ -128,6 +128,7 @@ public final class Revert {
             RevertPlan plan = new RevertPlan(config.database(), config.table(), target.record().id(),
                     target.record().alterText(), target.old().name(), target.names().old(), target.record().cutoverAt(),
                     target.record().revertUntil(), target.from(), to, keys.size(), target.back().describe(), notes(target));
+            listener.planned(plan);
             return new Checked(target, feed, sessions, plan);
         } catch (RuntimeException | SQLException | InterruptedException e) {
             feed.close();

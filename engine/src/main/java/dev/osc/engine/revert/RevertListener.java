@@ -6,6 +6,10 @@ public interface RevertListener {
     default void step(RevertStep step, String detail) {
     }
 
+    /** The checks passed: this is what the revert does (a dry run stops here). */
+    default void planned(RevertPlan plan) {
+    }
+
     /** Something the user should know that does not stop the revert. */
     default void notice(String message) {
     }
