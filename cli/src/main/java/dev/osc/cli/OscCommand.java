@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Online schema change for MySQL and MariaDB: change a table without blocking it.",
         subcommands = {PlanCommand.class, RunCommand.class, PauseCommand.class, ResumeCommand.class, SetCommand.class,
                 CutoverCommand.class, AbortCommand.class, SandboxCommand.class, DemoCommand.class,
+                RevertCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})
