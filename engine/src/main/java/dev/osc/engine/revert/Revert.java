@@ -67,7 +67,7 @@ public final class Revert {
                     throw OscException.failed("interrupted; " + config.table() + " is intact and serves", e);
                 } catch (Exception e) {
                     throw OscException.failed("the revert failed: " + e.getMessage() + "; " + config.table()
-                            + " is intact and serves unless the swap was reported done", e);
+                            + " is intact and serves. Run osc revert again to carry every change back", e);
                 }
                 try {
                     store.reverted(checked.plan.migrationId(), checked.plan.keptAs());

@@ -1,7 +1,6 @@
 package dev.osc.engine.revert;
 
 import dev.osc.engine.MigrationFixture;
-import dev.osc.engine.MigrationListener;
 import dev.osc.engine.MigrationResult;
 import dev.osc.engine.Writers;
 import dev.osc.testing.TestServer;
