@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         description = "Online schema change for MySQL and MariaDB: change a table without blocking it.",
         subcommands = {PlanCommand.class, RunCommand.class, PauseCommand.class, ResumeCommand.class, SetCommand.class,
                 CutoverCommand.class, AbortCommand.class, StatusCommand.class, WaitCommand.class, CleanupCommand.class,
-                SandboxCommand.class, DemoCommand.class,
+                RevertCommand.class, SandboxCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {ExitCodes.HELP})

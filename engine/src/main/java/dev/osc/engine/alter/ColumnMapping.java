@@ -89,6 +89,20 @@ public final class ColumnMapping {
         return new ColumnMapping(List.copyOf(copied), List.copyOf(dropped), List.copyOf(added), List.copyOf(key));
     }
 
+    /**
+     * The mapping back, from the shadow table's columns to the source's, for carrying rows written
+     * after the swap back into the table it replaced (osc revert): renamed columns go back to their
+     * old names, converted ones are converted back, columns the ALTER added are left out, and the
+     * columns it dropped are listed as added (the old table fills them itself). A source column
+     * that is generated is computed by the server there, never written.
+     */
+    public ColumnMapping reversed() {
+        List<Pair> back = copied.stream().filter(p -> !p.source().generated())
+                .map(p -> new Pair(p.target(), p.source())).toList();
+        List<Pair> keyBack = key.stream().map(p -> new Pair(p.target(), p.source())).toList();
+        return new ColumnMapping(back, added, dropped, keyBack);
+    }
+
     public List<Pair> copied() {
         return copied;
     }

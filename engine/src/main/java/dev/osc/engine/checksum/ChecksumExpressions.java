@@ -19,7 +19,7 @@ public final class ChecksumExpressions {
     }
 
     /** {@code MD5(CONCAT_WS(...))} over one side's columns. */
-    static String rowHash(ColumnMapping mapping, boolean onTarget) {
+    public static String rowHash(ColumnMapping mapping, boolean onTarget) {
         List<String> parts = new ArrayList<>();
         StringBuilder nulls = new StringBuilder("CONCAT(");
         boolean first = true;

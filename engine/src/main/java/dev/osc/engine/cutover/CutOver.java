@@ -104,6 +104,16 @@ public final class CutOver {
                 + " or allow a longer --lock-wait-timeout");
     }
 
+    /**
+     * The statement that swaps the tables, exactly as osc sends it and the binary log records it
+     * (a revert recognises an earlier swap in the binlog by it).
+     */
+    public static String renameStatement(String database, TableNames names) {
+        String src = Sql.quote(database, names.source());
+        return "RENAME TABLE " + src + " TO " + Sql.quote(database, names.old()) + ", "
+                + Sql.quote(database, names.shadow()) + " TO " + src;
+    }
+
     private static final class AttemptFailed extends Exception {
         AttemptFailed(String message, Throwable cause) {
             super(message, cause);
@@ -151,8 +161,9 @@ public final class CutOver {
                             : OscException.failed("applying the last changes under the cut-over lock failed: "
                             + e.getMessage() + "; the original table is intact", e);
                 }
+                String renameStatement = renameStatement(database, names);
                 rename = renamer.submit(() -> {
-                    Queries.exec(b, "RENAME TABLE " + src + " TO " + sentry + ", " + shadow + " TO " + src);
+                    Queries.exec(b, renameStatement);
                     return null;
                 });
                 awaitRenameQueued(a, bId, rename);

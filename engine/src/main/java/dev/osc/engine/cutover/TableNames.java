@@ -17,6 +17,8 @@ import java.util.HexFormat;
  *   <li>old table kept after cut-over (and the cut-over sentry before it):
  *       {@code <table>_osc_old_<yyyyMMdd_HHmmss>}; the timestamp keeps an earlier migration's old
  *       table from being overwritten by a later one.</li>
+ *   <li>after {@code osc revert}, the table as it was before the revert (and the revert's sentry):
+ *       {@code <table>_osc_rev_<yyyyMMdd_HHmmss>}.</li>
  * </ul>
  * Both names begin with the table's name, and that is what makes the swap atomic: the server takes
  * a RENAME's metadata locks in name order, so the rename queues on the table itself first, ahead
@@ -31,6 +33,19 @@ public record TableNames(String source, String shadow, String old) {
 
     public static TableNames of(String table, LocalDateTime now) {
         return new TableNames(table, derive(table, "_osc_new"), derive(table, "_osc_old_" + now.format(STAMP)));
+    }
+
+    /**
+     * The names for swapping an earlier migration back (osc revert): the old table osc kept plays
+     * the shadow and becomes the table again, and the table as it is now is kept under
+     * {@code <table>_osc_rev_<yyyyMMdd_HHmmss>}. Both must sort after the table, as for a migration.
+     */
+    public static TableNames forRevert(String table, String oldTable, LocalDateTime now) {
+        if (!sortsAfter(oldTable, table)) {
+            throw OscException.badInput("the old table " + oldTable + " does not sort after " + table
+                    + ", so osc cannot swap it back atomically; it is not a table osc named");
+        }
+        return new TableNames(table, oldTable, derive(table, "_osc_rev_" + now.format(STAMP)));
     }
 
     /**

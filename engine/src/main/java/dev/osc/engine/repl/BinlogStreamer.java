@@ -76,6 +76,9 @@ public final class BinlogStreamer implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean closed;
     private volatile boolean ignoreSourceDdl;
+    /** osc's RENAME of an earlier swap that the stream starts before (a revert), or null. */
+    private volatile String awaitedSwap;
+    private volatile boolean swapSeen;
     private volatile long lastEventMillis = System.currentTimeMillis();
     private final AtomicLong reconnects = new AtomicLong();
     private final Object progress = new Object();
@@ -256,6 +259,11 @@ public final class BinlogStreamer implements AutoCloseable {
         List<String> expected = source.columns().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
         List<String> seen = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         if (!expected.equals(seen) && !ignoreSourceDdl) {
+            if (awaitedSwap != null && !swapSeen) {
+                // logged before the swap under the earlier definition: rows of the table swapped out
+                keyIndexesByTableId.remove(d.getTableId());
+                return;
+            }
             throw new OscException(OscException.Kind.FAILED, "the columns of " + source.name()
                     + " changed while osc was migrating it (another ALTER ran?): now " + names);
         }
@@ -282,6 +290,11 @@ public final class BinlogStreamer implements AutoCloseable {
     private void onQuery(QueryEventData q, EventHeaderV4 header) {
         String sql = q.getSql();
         if (sql == null || TRANSACTION_CONTROL.matcher(sql).matches()) {
+            markSafe(header);
+            return;
+        }
+        if (awaitedSwap != null && !swapSeen && awaitedSwap.equals(sql.strip())) {
+            swapSeen = true;
             markSafe(header);
             return;
         }
@@ -430,6 +443,21 @@ public final class BinlogStreamer implements AutoCloseable {
         }
         checkHealthy();
         return true;
+    }
+
+    /**
+     * For following a table from an earlier osc swap on (a revert starts at that swap's binlog
+     * position): until osc's own {@code renameStatement} of that swap has passed, rows of the table
+     * logged under another definition belong to the table that was swapped out, and are not
+     * followed; the RENAME itself is not a foreign schema change. Call before {@link #start}.
+     */
+    public void startsBeforeSwap(String renameStatement) {
+        this.awaitedSwap = renameStatement;
+    }
+
+    /** Whether the swap named by {@link #startsBeforeSwap} has passed in the stream. */
+    public boolean swapSeen() {
+        return swapSeen;
     }
 
     /** From cut-over on, osc's own RENAME of the source appears in the stream; it is not a foreign DDL. */

@@ -9,7 +9,9 @@ public enum Outcome {
     SUCCEEDED,
     FAILED,
     /** Stopped on request ({@code osc abort}, a signal); the original table is intact. */
-    ABORTED;
+    ABORTED,
+    /** Swapped, and later swapped back by {@code osc revert}: the table has its old schema again. */
+    REVERTED;
 
     /** The value stored in {@code migrations.outcome}. */
     public String label() {

@@ -175,7 +175,7 @@ public record StateSchema(String name) {
                         + " method VARCHAR(32) NOT NULL,"
                         + " plan MEDIUMTEXT NULL COMMENT 'JSON, as osc plan --format json',"
                         + " phase VARCHAR(32) NOT NULL,"
-                        + " outcome VARCHAR(16) NOT NULL COMMENT 'running, succeeded, failed or aborted',"
+                        + " outcome VARCHAR(16) NOT NULL COMMENT 'running, succeeded, failed, aborted or reverted',"
                         + " error TEXT NULL,"
                         + " owner VARCHAR(255) NOT NULL COMMENT 'host:pid of the osc process',"
                         + " started_at DATETIME(6) NOT NULL COMMENT 'UTC',"
@@ -197,6 +197,8 @@ public record StateSchema(String name) {
                         + " binlog_pos BIGINT UNSIGNED NULL COMMENT 'the checkpoint''s binlog position',"
                         + " cutover_binlog_file VARCHAR(255) NULL,"
                         + " cutover_binlog_pos BIGINT UNSIGNED NULL COMMENT 'where writes to the new table begin',"
+                        + " reverted_at DATETIME(6) NULL COMMENT 'UTC; when osc revert swapped the old table back',"
+                        + " reverted_table " + identifier + " NULL COMMENT 'where osc revert kept the table it swapped out',"
                         + " KEY by_table (database_name, table_name, outcome)"
                         + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='osc: one row per migration'",
                 "CREATE TABLE IF NOT EXISTS " + control() + " ("

@@ -177,6 +177,26 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
+     * Records that {@code osc revert} swapped the old table of migration {@code id} back, keeping the
+     * table it replaced as {@code keptAs}.
+     */
+    public void reverted(long id, String keptAs) throws StateStoreException {
+        connection.call("record the revert of migration " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.migrations()
+                    + " SET outcome = ?, reverted_at = UTC_TIMESTAMP(6), reverted_table = ?, updated_at = UTC_TIMESTAMP(6)"
+                    + " WHERE id = ?")) {
+                ps.setString(1, Outcome.REVERTED.label());
+                ps.setString(2, keptAs);
+                ps.setLong(3, id);
+                if (ps.executeUpdate() == 0) {
+                    throw new StateStoreException("migration " + id + " is no longer in the state store (deleted by someone else)");
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
      * Records how a migration ended.
      *
      * @param error why it failed or was aborted, or null
@@ -213,6 +233,12 @@ public final class StateStore implements AutoCloseable {
     /** The newest migration of the table, whatever its outcome; {@link MigrationRecord#stale()} tells a dead owner. */
     public Optional<MigrationRecord> latest(String database, String table) throws StateStoreException {
         return first(recent(database, table, 1));
+    }
+
+    /** The newest migration of the table that swapped tables (its cut-over position is recorded), whatever happened since. */
+    public Optional<MigrationRecord> latestCutOver(String database, String table) throws StateStoreException {
+        return first(select("database_name = ? AND table_name = ? AND cutover_binlog_file IS NOT NULL"
+                + " AND cutover_binlog_pos IS NOT NULL ORDER BY id DESC LIMIT 1", database, table));
     }
 
     public Optional<MigrationRecord> find(long id) throws StateStoreException {

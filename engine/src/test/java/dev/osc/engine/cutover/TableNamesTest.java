@@ -133,4 +133,25 @@ class TableNamesTest {
     private static boolean bytesAfter(String name, String table) {
         return Arrays.compareUnsigned(name.getBytes(StandardCharsets.UTF_8), table.getBytes(StandardCharsets.UTF_8)) > 0;
     }
+
+    @Test
+    void revertKeepsTheOldTableAsShadowAndNamesTheCurrentTableRev() {
+        TableNames n = TableNames.forRevert("orders", "orders_osc_old_20240101_000000", NOW);
+        assertEquals("orders", n.source());
+        assertEquals("orders_osc_old_20240101_000000", n.shadow());
+        assertEquals("orders_osc_rev_20240307_090502", n.old());
+    }
+
+    @Test
+    void revertRefusesAnOldTableThatSortsBeforeTheTable() {
+        dev.osc.engine.OscException e = org.junit.jupiter.api.Assertions.assertThrows(dev.osc.engine.OscException.class,
+                () -> TableNames.forRevert("orders", "_orders_osc_old_20240101_000000", NOW));
+        assertEquals(dev.osc.engine.OscException.Kind.BAD_INPUT, e.kind());
+    }
+
+    @Test
+    void theRenameStatementSwapsSourceAndShadowThroughTheOldName() {
+        assertEquals("RENAME TABLE `d`.`t` TO `d`.`t_osc_old_20240307_090502`, `d`.`t_osc_new` TO `d`.`t`",
+                CutOver.renameStatement("d", TableNames.of("t", NOW)));
+    }
 }
