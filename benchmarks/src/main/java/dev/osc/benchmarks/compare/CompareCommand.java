@@ -29,7 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -130,14 +130,14 @@ public final class CompareCommand implements Callable<Integer> {
                     new OscRun(Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"))));
             contenders.removeIf(c -> only != null && !only.contains(c.key()));
             Contender.Target target = new Contender.Target(server.port(), db, dir, children);
-            Supplier<Load> loads = () -> sysbench != null
-                    ? new SysbenchLoad(sysbench, rate, children, dir.resolve("sysbench-run.log"))
+            Function<Path, Load> loads = runDir -> sysbench != null
+                    ? new SysbenchLoad(sysbench, rate, children, runDir.resolve("sysbench.log"))
                     : new BuiltInLoad(db, rate, rows);
             console.println("Running each contender on a fresh copy, idle and then under the write load:");
             console.flush();
             List<Outcome> outcomes = new Comparison(target, tables, check, loads, contenders, console).run(template);
 
-            Map<String, String> setup = setup(db, loads.get().describe(), sysbenchTool, ptOsc,
+            Map<String, String> setup = setup(db, loads.apply(dir).describe(), sysbenchTool, ptOsc,
                     sysbench != null ? "sysbench prepare" : "built-in loader", started);
             Map<String, String> commands = new LinkedHashMap<>();
             contenders.forEach(c -> commands.put(c.title(), c.commandLine()));
@@ -174,7 +174,7 @@ public final class CompareCommand implements Callable<Integer> {
         s.put("command", MarkdownReport.code("java -jar benchmarks/target/benchmarks.jar compare"
                 + quoted(spec.commandLine().getParseResult().originalArgs())));
         s.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        s.put("took", String.format(Locale.ROOT, "%.1f min, all of it", (System.nanoTime() - started) / 60e9));
+        s.put("took", String.format(Locale.ROOT, "%.1f min for the whole comparison", (System.nanoTime() - started) / 60e9));
         s.put("machine", MachineInfo.machine());
         s.put("OS", MachineInfo.os());
         s.put("Java", MachineInfo.java());

@@ -1,11 +1,14 @@
 package dev.osc.benchmarks.compare;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Runs every contender on a fresh copy of the template, idle and then under the write load, and
@@ -20,11 +23,12 @@ final class Comparison {
     private final Contender.Target target;
     private final SbTables tables;
     private final TableCheck check;
-    private final Supplier<Load> loads;
+    /** A load writing its log, if any, into the given run directory. */
+    private final Function<Path, Load> loads;
     private final List<Contender> contenders;
     private final PrintWriter out;
 
-    Comparison(Contender.Target target, SbTables tables, TableCheck check, Supplier<Load> loads, List<Contender> contenders,
+    Comparison(Contender.Target target, SbTables tables, TableCheck check, Function<Path, Load> loads, List<Contender> contenders,
                PrintWriter out) {
         this.target = target;
         this.tables = tables;
@@ -50,15 +54,17 @@ final class Comparison {
     }
 
     private Outcome runOne(Contender contender, boolean underLoad, TableCheck.Checksum template) throws InterruptedException {
+        Contender.Target runTarget;
         try {
+            runTarget = target.forRun(contender.key() + (underLoad ? "-writes" : "-idle"));
             tables.freshCopy();
-        } catch (java.sql.SQLException e) {
-            return Outcome.notRun(contender, underLoad, "could not copy the template: " + e.getMessage());
+        } catch (IOException | SQLException e) {
+            return Outcome.notRun(contender, underLoad, "could not prepare the run: " + e.getMessage());
         }
         Load load = null;
         long baselineFrom = 0;
         if (underLoad) {
-            load = loads.get();
+            load = loads.apply(runTarget.workDir());
             try {
                 load.start();
             } catch (Exception e) {
@@ -73,7 +79,7 @@ final class Comparison {
         Optional<Contender.Heap> heap = Optional.empty();
         long start = System.nanoTime();
         try {
-            heap = contender.migrate(target);
+            heap = contender.migrate(runTarget);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -89,7 +95,7 @@ final class Comparison {
         String verdict;
         try {
             verdict = check.verify(template, underLoad);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             verdict = "FAILED: " + e.getMessage();
         }
         cleanUp();
@@ -99,7 +105,7 @@ final class Comparison {
     private void cleanUp() {
         try {
             tables.dropCopy();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             out.println("  (could not drop the copy: " + e.getMessage() + ")");
         }
     }

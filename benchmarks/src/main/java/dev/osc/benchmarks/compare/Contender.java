@@ -9,6 +9,10 @@ import java.util.Optional;
 interface Contender {
     /** Where a contender works: the sandbox, a directory for its logs, and the processes it starts. */
     record Target(int port, DemoDatabase db, Path workDir, ChildProcesses children) {
+        /** The same target with a directory of its own for one run's logs. */
+        Target forRun(String name) throws java.io.IOException {
+            return new Target(port, db, java.nio.file.Files.createDirectories(workDir.resolve(name)), children);
+        }
     }
 
     /** Heap of the migrating process, when the contender measures it. */

@@ -42,7 +42,8 @@ final class MarkdownReport {
         md.append("## Results\n\n");
         if (rows < RECORD_ROWS) {
             md.append(String.format(Locale.ROOT, "**Small-scale run (%,d rows): it checks the harness, and its figures are"
-                    + " not the ones to quote.** The figures of record come from a %,d-row run.%n%n", rows, RECORD_ROWS));
+                    + " not the ones to quote.** The figures of record come from a %,d-row run, the default:"
+                    + " `java -jar benchmarks/target/benchmarks.jar compare`.%n%n", rows, RECORD_ROWS));
         }
         md.append("| | |\n|---|---|\n");
         setup.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(cell(v)).append(" |\n"));
@@ -66,8 +67,9 @@ final class MarkdownReport {
                   The built-in load measures each transaction from the moment its schedule made it due, so time
                   spent queued behind a blocked table counts. sysbench measures from the moment a thread takes a
                   transaction up: transactions waiting for a thread show in *sysbench queue* instead (the longest
-                  queue during the migration; at the given rate, that many transactions are that many seconds of
-                  waiting), and a second in which no transaction finished has no p99 (counted there too).
+                  queue sysbench reported during the migration, sampled once a second; at the given rate, that
+                  many transactions are about that many seconds of waiting), and a second in which no
+                  transaction finished has no p99 (counted there too).
                 - **load errors**: transactions that failed over the whole load run, lock conflicts that were
                   retried included.
                 - **osc peak heap**: the most heap osc's JVM had in use (sampled every 50 ms), and the JVM's

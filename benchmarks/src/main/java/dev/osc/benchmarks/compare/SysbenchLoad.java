@@ -43,6 +43,7 @@ final class SysbenchLoad implements Load {
 
     /** One report line: transactions per second, p99 in ms, errors per second, queue length. */
     private static final class Second {
+        long arrived;
         double tps;
         double p99;
         double errors;
@@ -112,6 +113,7 @@ final class SysbenchLoad implements Load {
             Matcher m = REPORT.matcher(line);
             if (m.find()) {
                 Second s = seconds.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new Second());
+                s.arrived = arrived;
                 s.tps = Double.parseDouble(m.group(2));
                 s.p99 = Double.parseDouble(m.group(3));
                 s.errors = Double.parseDouble(m.group(4));
@@ -128,6 +130,21 @@ final class SysbenchLoad implements Load {
         }
     }
 
+    /**
+     * When sysbench's clock started. Each report line leaves sysbench just after its second ends, so
+     * the earliest arrival less its second is closer than the "Threads started!" line, which
+     * sysbench prints a little after starting its clock.
+     */
+    private long timerStart() {
+        long start = threadsStarted;
+        for (Map.Entry<Integer, Second> e : seconds.entrySet()) {
+            if (e.getValue().arrived != 0) {
+                start = Math.min(start, e.getValue().arrived - e.getKey() * SECOND);
+            }
+        }
+        return start;
+    }
+
     @Override
     public void stop() throws InterruptedException {
         if (process != null) {
@@ -141,10 +158,11 @@ final class SysbenchLoad implements Load {
     @Override
     public LoadSummary summarise(long baselineFrom, long migrationStart, long migrationEnd) {
         synchronized (seconds) {
+            long t0 = timerStart();
             // report second n covers (n-1, n] seconds after the threads started
-            int first = (int) ((migrationStart - threadsStarted) / SECOND) + 1;
-            int last = (int) Math.max(first, (migrationEnd - threadsStarted + SECOND - 1) / SECOND);
-            int baseFirst = (int) ((baselineFrom - threadsStarted + SECOND - 1) / SECOND) + 1;
+            int first = (int) ((migrationStart - t0) / SECOND) + 1;
+            int last = (int) Math.max(first, (migrationEnd - t0 + SECOND - 1) / SECOND);
+            int baseFirst = (int) ((baselineFrom - t0 + SECOND - 1) / SECOND) + 1;
             List<Double> before = new ArrayList<>();
             List<Double> during = new ArrayList<>();
             long maxQueue = 0;
