@@ -166,7 +166,6 @@ final class SysbenchLoad implements Load {
             List<Double> before = new ArrayList<>();
             List<Double> during = new ArrayList<>();
             long maxQueue = 0;
-            int stalled = 0;
             double errors = 0;
             for (Map.Entry<Integer, Second> e : seconds.entrySet()) {
                 int n = e.getKey();
@@ -179,11 +178,11 @@ final class SysbenchLoad implements Load {
                     maxQueue = Math.max(maxQueue, s.queue);
                     if (s.tps > 0) {
                         during.add(s.p99);
-                    } else {
-                        stalled++;
                     }
                 }
             }
+            // a second without a report line (sysbench died) finished nothing either
+            int stalled = (last - first + 1) - during.size();
             long failed = Math.round(errors) + fatal.stream().filter(l -> l.contains("returned error")).count();
             String firstError = fatal.isEmpty() ? null : fatal.get(0);
             String queue = String.format(Locale.ROOT, "max %,d queued (~%.1f s at %d tx/s)%s", maxQueue,
