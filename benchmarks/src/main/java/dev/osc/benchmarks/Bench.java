@@ -7,6 +7,7 @@ import java.util.Arrays;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar jmh [JMH options]      the hot-path micro-benchmarks
  * java -jar benchmarks/target/benchmarks.jar estimate [rows]        plan estimate vs real copy time
+ * java -jar benchmarks/target/benchmarks.jar compare [options]      osc vs ALTER and pt-online-schema-change (docs/benchmarks.md)
  * </pre>
  */
 public final class Bench {
@@ -19,8 +20,9 @@ public final class Bench {
         switch (what) {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "estimate" -> EstimateAccuracy.main(rest);
+            case "compare" -> System.exit(dev.osc.benchmarks.compare.CompareCommand.run(rest));
             default -> {
-                System.err.println("usage: java -jar benchmarks.jar jmh [JMH options] | estimate [rows]");
+                System.err.println("usage: java -jar benchmarks.jar jmh [JMH options] | estimate [rows] | compare [--help]");
                 System.exit(2);
             }
         }
