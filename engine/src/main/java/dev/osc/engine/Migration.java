@@ -300,6 +300,9 @@ public final class Migration implements Controllable {
                 }
             }
             Optional<Resume> resume = Optional.empty();
+            if (!leftShadowOnly(plan)) {
+                closeDeadRuns(main);
+            }
             if (leftShadowOnly(plan)) {
                 resume = new ResumeCheck(main, plan).find();
                 if (resume.isEmpty()) {
@@ -328,6 +331,31 @@ public final class Migration implements Controllable {
                 // the lock ends with the session anyway; the migration's outcome stands
                 log.warn("could not release the migration lock {}: {}", lockName, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Records of earlier runs of this table that died without a shadow table to resume (the
+     * process was killed before creating it, or someone dropped it) are closed as failed, so
+     * that osc status and osc wait do not show them as running forever.
+     */
+    private void closeDeadRuns(Connection main) throws SQLException {
+        StateStore store = stateStore;
+        if (store == null) {
+            return;
+        }
+        try {
+            java.time.Instant now = Queries.string(main, "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')")
+                    .map(java.time.Instant::parse).orElseThrow();
+            for (MigrationRecord r : store.recent(config.database(), config.table(), 50)) {
+                if (r.outcome() == Outcome.RUNNING && r.id() != stateId && r.phase() != Phase.PREFLIGHT
+                        && Duration.between(r.updatedAt(), now).compareTo(DEAD_AFTER) >= 0) {
+                    store.finish(r.id(), Outcome.FAILED, "its osc process stopped (silent since " + r.updatedAt()
+                            + "); migration " + stateId + " found nothing of it to resume");
+                }
+            }
+        } catch (StateStoreException e) {
+            log.warn("could not close the records of dead runs: {}", e.getMessage());
         }
     }
 
@@ -491,7 +519,7 @@ public final class Migration implements Controllable {
         StateReporter reporter = null;
         try {
             long id = store.begin(new MigrationStart(config.database(), config.table(), config.alter(), plan.method(),
-                    phase, null, plan.names() == null ? null : plan.names().shadow(),
+                    phase, dev.osc.engine.plan.PlanJson.json(plan), plan.names() == null ? null : plan.names().shadow(),
                     plan.names() == null ? null : plan.names().old(), settings.describe()));
             reporter = new StateReporter(store, id, phase, Duration.ofSeconds(2));
             recorder = reporter;
