@@ -125,6 +125,16 @@ public final class Migration implements Controllable {
         return this;
     }
 
+    /**
+     * For tests that freeze a run to stand for a crashed process: its state record stops being
+     * refreshed, as a dead process's would.
+     */
+    void stopRefreshingRecordForTest() {
+        if (recorder instanceof StateReporter r) {
+            r.close();
+        }
+    }
+
     /** The settings as they are now, after any {@code osc set}. */
     public LiveSettings settings() {
         return settings;
@@ -430,12 +440,19 @@ public final class Migration implements Controllable {
             long deadline = System.nanoTime() + 2 * DEAD_AFTER.toNanos();
             boolean told = false;
             while (true) {
+                // the newest other run that made this shadow table
                 Optional<MigrationRecord> other = store.recent(config.database(), config.table(), 20).stream()
-                        .filter(r -> r.outcome() == Outcome.RUNNING && r.id() != stateId && r.phase() != Phase.PREFLIGHT
+                        .filter(r -> r.id() != stateId && r.phase() != Phase.PREFLIGHT
                                 && plan.names().shadow().equals(r.shadowTable()))
                         .findFirst();
-                if (other.isEmpty()) {
-                    return other;
+                if (other.isEmpty() || other.get().outcome() == Outcome.SUCCEEDED) {
+                    return Optional.empty();
+                }
+                if (other.get().outcome() != Outcome.RUNNING) {
+                    // it stopped and left the table on purpose (it lost its lock); any other ended run
+                    // dropped its shadow table, so this one is not its
+                    String error = other.get().error() == null ? "" : other.get().error();
+                    return error.contains("leaves " + plan.names().shadow() + " in place") ? other : Optional.empty();
                 }
                 java.time.Instant now = Queries.string(main, "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')")
                         .map(java.time.Instant::parse).orElseThrow();
@@ -487,6 +504,9 @@ public final class Migration implements Controllable {
         }
 
         private void finishDead(StateStore store, MigrationRecord run, String error) {
+            if (run.outcome() != Outcome.RUNNING) {
+                return;
+            }
             try {
                 store.finish(run.id(), Outcome.FAILED, error);
             } catch (StateStoreException e) {
