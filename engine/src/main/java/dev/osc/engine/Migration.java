@@ -197,8 +197,12 @@ public final class Migration implements Controllable {
     }
 
     private Plan plan(Connection c) throws SQLException {
+        return plan(c, true);
+    }
+
+    private Plan plan(Connection c, boolean sampleCopyRate) throws SQLException {
         enter(Phase.PREFLIGHT, "checking " + config.database() + "." + config.table());
-        return new Planner(config, Findings.standard()).plan(c);
+        return new Planner(config, Findings.standard(), sampleCopyRate).plan(c);
     }
 
     /** Works out the plan and refuses, as a run would, when a blocker stops it. Changes nothing. */
@@ -249,7 +253,7 @@ public final class Migration implements Controllable {
         long start = System.nanoTime();
         Connection main = Connections.open(config.connection());
         try {
-            Plan plan = plan(main);
+            Plan plan = plan(main, false);
             if (plan.alreadyApplied()) {
                 return alreadyApplied(plan, start);
             }
@@ -304,7 +308,7 @@ public final class Migration implements Controllable {
             Plan plan = first;
             if (waited) {
                 // it may have applied this very change: plan again
-                plan = plan(main);
+                plan = plan(main, false);
                 if (plan.alreadyApplied()) {
                     return alreadyApplied(plan, start);
                 }
@@ -317,7 +321,7 @@ public final class Migration implements Controllable {
                 resume = new ResumeCheck(main, plan).find();
                 if (resume.isEmpty()) {
                     // the shadow table was dropped, or another run finished with it meanwhile
-                    plan = plan(main);
+                    plan = plan(main, false);
                     if (plan.alreadyApplied()) {
                         return alreadyApplied(plan, start);
                     }

@@ -58,10 +58,20 @@ public final class Planner {
 
     private final MigrationConfig config;
     private final List<FindingCheck> checks;
+    private final boolean sampleCopyRate;
 
     public Planner(MigrationConfig config, List<FindingCheck> checks) {
+        this(config, checks, true);
+    }
+
+    /**
+     * @param sampleCopyRate whether to time a sample copy for the estimate: a dry run shows it, a
+     *                       run that is about to copy for real has no use for it (it costs 1-2 s)
+     */
+    public Planner(MigrationConfig config, List<FindingCheck> checks, boolean sampleCopyRate) {
         this.config = config;
         this.checks = List.copyOf(checks);
+        this.sampleCopyRate = sampleCopyRate;
     }
 
     public Plan plan(Connection c) throws SQLException {
@@ -151,7 +161,7 @@ public final class Planner {
                         "the server confirmed ALGORITHM=INSTANT for this exact change on an empty copy of the table",
                         estimates(source, null), findings, List.of("ALTER TABLE " + src + " " + spec.clauses() + ", ALGORITHM=INSTANT"));
             }
-            Estimates estimates = estimates(source, sample(c, source, names, mapping));
+            Estimates estimates = estimates(source, sampleCopyRate ? sample(c, source, names, mapping) : null);
             return new Plan(db, tableName, names, source, spec, mapping, Method.COPY,
                     "not instant (" + instantRefusal + "): shadow-table copy following the binary log, checksum, atomic swap",
                     estimates, findings, copyStatements(src, names, spec));
