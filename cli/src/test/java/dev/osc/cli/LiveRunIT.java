@@ -213,6 +213,8 @@ class LiveRunIT {
         JsonNode metricsAt = run.await("the metrics address", 30, event("notice", "message", "metrics at"));
         int port = Integer.parseInt(metricsAt.get("message").asText().replaceAll(".*:(\\d+)/metrics$", "$1"));
         run.await("the flag file to throttle", 30, event("throttle", "reason", "flag file"));
+        // the estimate reaches the metrics with the first progress report
+        run.await("a progress report", 30, event("progress", "phase", "copy"));
 
         Scrape held = Scrape.get(port, "/metrics");
         assertEquals(1.0, held.require("osc_phase", "phase", "copy"), held.toString());
