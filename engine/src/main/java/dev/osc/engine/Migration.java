@@ -1374,11 +1374,7 @@ public final class Migration implements Controllable {
          * lags more gives the attempt up rather than hold the application.
          */
         private void drainUnderLock(Connection lockHolder) throws Exception {
-            BinlogPosition target = ServerInfo.binlogPosition(lockHolder);
-            if (!streamer.reachedWithin(target, config.cutOverLockWait())) {
-                throw new CutOver.NotCaughtUp("the binary log stream was more than " + config.cutOverLockWait().toMillis()
-                        + " ms behind under the lock");
-            }
+            CutOver.requireStreamCaughtUp(streamer::reachedWithin, lockHolder, config.cutOverLockWait());
             applyAllPending(lockHolder);
         }
 
@@ -1401,22 +1397,8 @@ public final class Migration implements Controllable {
          * ids the application used and deleted are not handed out again after the swap.
          */
         private void carryAutoIncrement(Connection lockHolder) throws SQLException {
-            // MySQL 8 caches information_schema statistics; ask for the current value
-            try {
-                Queries.exec(lockHolder, "SET SESSION information_schema_stats_expiry = 0");
-            } catch (SQLException notMySql) {
-                // MariaDB has no such cache
-            }
-            Optional<String> next = Queries.string(lockHolder, "SELECT AUTO_INCREMENT FROM information_schema.TABLES"
-                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, plan.source().name());
-            Optional<String> shadowNext = Queries.string(lockHolder, "SELECT AUTO_INCREMENT FROM information_schema.TABLES"
-                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", database, names.shadow());
             // the larger one wins: the ALTER itself may have set a higher counter
-            if (next.isPresent() && Long.parseLong(next.get()) > 1
-                    && (shadowNext.isEmpty() || Long.parseLong(next.get()) > Long.parseLong(shadowNext.get()))) {
-                Queries.exec(lockHolder, "ALTER TABLE " + Sql.quote(database, names.shadow()) + " AUTO_INCREMENT = "
-                        + Long.parseLong(next.get()));
-            }
+            dev.osc.engine.cutover.AutoIncrement.carry(lockHolder, database, plan.source().name(), names.shadow());
         }
 
         private void reportProgress(Connection c, boolean force) throws SQLException {

@@ -20,6 +20,11 @@ public final class ChecksumExpressions {
 
     /** {@code MD5(CONCAT_WS(...))} over one side's columns. */
     public static String rowHash(ColumnMapping mapping, boolean onTarget) {
+        return "MD5(" + rowValue(mapping, onTarget) + ")";
+    }
+
+    /** {@code CONCAT_WS(...)} of one side's columns, normalised and with a NULL marker per column. */
+    public static String rowValue(ColumnMapping mapping, boolean onTarget) {
         List<String> parts = new ArrayList<>();
         StringBuilder nulls = new StringBuilder("CONCAT(");
         boolean first = true;
@@ -32,7 +37,7 @@ public final class ChecksumExpressions {
         }
         nulls.append(')');
         parts.add(nulls.toString());
-        return "MD5(CONCAT_WS('#', " + String.join(", ", parts) + "))";
+        return "CONCAT_WS('#', " + String.join(", ", parts) + ")";
     }
 
     /** An unchanged column, made safe to concatenate with columns of other character sets. */

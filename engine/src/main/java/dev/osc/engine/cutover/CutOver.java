@@ -259,4 +259,22 @@ public final class CutOver {
         Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
+
+    /** A binlog stream that can say whether it reached a position in time. */
+    @FunctionalInterface
+    public interface Stream {
+        boolean reachedWithin(dev.osc.engine.db.BinlogPosition position, java.time.Duration wait) throws InterruptedException;
+    }
+
+    /**
+     * With the table locked, waits (at most the lock wait) until the stream has reached the
+     * binlog's present; a stream further behind gives the attempt up rather than hold writes.
+     */
+    public static void requireStreamCaughtUp(Stream stream, java.sql.Connection lockHolder, java.time.Duration lockWait)
+            throws Exception {
+        dev.osc.engine.db.BinlogPosition now = dev.osc.engine.db.ServerInfo.binlogPosition(lockHolder);
+        if (!stream.reachedWithin(now, lockWait)) {
+            throw new NotCaughtUp("the binary log stream was more than " + lockWait.toMillis() + " ms behind under the lock");
+        }
+    }
 }

@@ -160,11 +160,7 @@ final class RevertRun {
      * back. Writes wait meanwhile, so a stream that lags more than the lock wait gives the attempt up.
      */
     private void drainUnderLock(Connection lockHolder) throws Exception {
-        BinlogPosition now = ServerInfo.binlogPosition(lockHolder);
-        if (!feed.reachedWithin(now, config.lockWait())) {
-            throw new CutOver.NotCaughtUp("the binary log stream was more than " + config.lockWait().toMillis()
-                    + " ms behind under the lock");
-        }
+        CutOver.requireStreamCaughtUp(feed::reachedWithin, lockHolder, config.lockWait());
         applyAllPending(lockHolder);
     }
 
