@@ -102,6 +102,20 @@ public final class BinlogStreamer implements AutoCloseable {
         connect(from);
     }
 
+    /** Row events of tables other than the source are not decoded (see {@link ForeignRowsSkipper}). */
+    private void skipForeignRows(EventDeserializer d) {
+        java.util.function.LongPredicate followed = keyIndexesByTableId::containsKey;
+        for (EventType t : new EventType[] {EventType.WRITE_ROWS, EventType.EXT_WRITE_ROWS}) {
+            d.setEventDataDeserializer(t, ForeignRowsSkipper.writes(d.getEventDataDeserializer(t), followed));
+        }
+        for (EventType t : new EventType[] {EventType.UPDATE_ROWS, EventType.EXT_UPDATE_ROWS}) {
+            d.setEventDataDeserializer(t, ForeignRowsSkipper.updates(d.getEventDataDeserializer(t), followed));
+        }
+        for (EventType t : new EventType[] {EventType.DELETE_ROWS, EventType.EXT_DELETE_ROWS}) {
+            d.setEventDataDeserializer(t, ForeignRowsSkipper.deletes(d.getEventDataDeserializer(t), followed));
+        }
+    }
+
     private void connect(BinlogPosition from) {
         BinaryLogClient c = new BinaryLogClient(connection.host(), connection.port(), connection.user(), connection.password());
         c.setServerId(serverId);
@@ -115,6 +129,7 @@ public final class BinlogStreamer implements AutoCloseable {
         deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
                 EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY,
                 EventDeserializer.CompatibilityMode.INVALID_DATE_AND_TIME_AS_NEGATIVE_ONE);
+        skipForeignRows(deserializer);
         c.setEventDeserializer(deserializer);
         c.registerEventListener(this::onEvent);
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
