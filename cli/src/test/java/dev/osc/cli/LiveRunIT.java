@@ -1,5 +1,6 @@
 package dev.osc.cli;
 
+import dev.osc.cli.Captured.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.osc.cli.metrics.Scrape;
@@ -140,22 +141,10 @@ class LiveRunIT {
         return e -> e.path("event").asText().equals(name) && e.path(field).asText().startsWith(prefix);
     }
 
-    record Outcome(int code, String out, String err) {
-    }
 
     /** A control command, run in this JVM: a process other than the migration's. */
     private Outcome osc(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = OscCommand.execute(args.toArray(String[]::new));
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
+        return Captured.run(args);
     }
 
     private List<String> common(String command, String db, String stateSchema) throws IOException {

@@ -1,5 +1,6 @@
 package dev.osc.cli;
 
+import dev.osc.cli.Captured.Outcome;
 import dev.osc.engine.MigrationFixture;
 import dev.osc.engine.revert.RevertFixture;
 import dev.osc.testing.TestServer;
@@ -33,30 +34,9 @@ class RevertCommandIT {
         this.server = server;
     }
 
-    record Outcome(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
-        }
-    }
 
     private Outcome osc(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream savedOut = System.out;
-        PrintStream savedErr = System.err;
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code;
-        System.setOut(o);
-        System.setErr(e);
-        try {
-            code = OscCommand.execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Captured.run(args);
     }
 
     private List<String> revertArgs(String db, String table, String... more) throws Exception {

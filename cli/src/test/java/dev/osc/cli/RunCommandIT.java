@@ -1,5 +1,6 @@
 package dev.osc.cli;
 
+import dev.osc.cli.Captured.Outcome;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -44,13 +45,6 @@ class RunCommandIT {
         this.server = server;
     }
 
-    /** What one command printed, and its exit code. */
-    record Outcome(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
-        }
-    }
 
     @BeforeEach
     void saveStreams() {
@@ -65,22 +59,7 @@ class RunCommandIT {
     }
 
     private Outcome osc(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code;
-        System.setOut(o);
-        System.setErr(e);
-        try {
-            code = OscCommand.execute(args);
-        } finally {
-            o.flush();
-            e.flush();
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Captured.run(args);
     }
 
     private Path passwordFile(String password) throws IOException {

@@ -1,5 +1,7 @@
 package dev.osc.cli.control;
 
+import dev.osc.cli.Captured.Outcome;
+import dev.osc.cli.Captured;
 import dev.osc.cli.OscCommand;
 import dev.osc.engine.ConnectionConfig;
 import dev.osc.engine.control.ControlRequest;
@@ -49,12 +51,6 @@ class ControlCommandsIT {
         this.server = server;
     }
 
-    record Outcome(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
-        }
-    }
 
     @BeforeEach
     void saveStreams() {
@@ -77,20 +73,7 @@ class ControlCommandsIT {
     }
 
     private Outcome osc(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code;
-        System.setOut(o);
-        System.setErr(e);
-        try {
-            code = OscCommand.execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Captured.run(args);
     }
 
     private Path passwordFile(String password) throws IOException {
