@@ -64,6 +64,10 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Contenders to run, of osc, pt-osc, alter (default: all).")
     Set<String> only;
 
+    @Option(names = "--osc-arg", paramLabel = "ARG",
+            description = "An option added to osc's command line (repeatable), e.g. --osc-arg=--chunk-time=20ms.")
+    List<String> oscArgs = new java.util.ArrayList<>();
+
     @Option(names = "--load", paramLabel = "sysbench|builtin",
             description = "Who fills the table and writes during the runs (default: sysbench when installed, else builtin).")
     LoadChoice load;
@@ -127,7 +131,7 @@ public final class CompareCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "Template ready in %.1f s: %,d rows.%n", (System.nanoTime() - fill) / 1e9, template.rows());
 
             List<Contender> contenders = new ArrayList<>(List.of(new PlainAlter(), new PtOnlineSchemaChange(ptOsc),
-                    new OscRun(Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"))));
+                    new OscRun(Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"), oscArgs)));
             contenders.removeIf(c -> only != null && !only.contains(c.key()));
             Contender.Target target = new Contender.Target(server.port(), db, dir, children);
             Function<Path, Load> loads = runDir -> sysbench != null

@@ -21,10 +21,14 @@ final class OscRun implements Contender {
     private final Path javaExecutable;
     private final String classPath;
 
+    /** Options added to osc's command line (compare --osc-arg), for tuning runs. */
+    private final List<String> extra;
+
     /** @param classPath this JVM's class path: the benchmarks jar, which holds osc's cli */
-    OscRun(Path javaExecutable, String classPath) {
+    OscRun(Path javaExecutable, String classPath, List<String> extra) {
         this.javaExecutable = javaExecutable;
         this.classPath = classPath;
+        this.extra = List.copyOf(extra);
     }
 
     @Override
@@ -37,15 +41,18 @@ final class OscRun implements Contender {
         return "osc";
     }
 
-    private static List<String> options(int port) {
-        return List.of("run", "--host", "127.0.0.1", "--port", Integer.toString(port), "--user", "root",
-                "--database", SbTables.DB, "--table", SbTables.TABLE, "--alter", SbTables.ALTER, "--method", "copy", "--execute");
+    private List<String> options(int port) {
+        List<String> o = new java.util.ArrayList<>(List.of("run", "--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--user", "root", "--database", SbTables.DB, "--table", SbTables.TABLE, "--alter", SbTables.ALTER,
+                "--method", "copy", "--execute"));
+        o.addAll(extra);
+        return o;
     }
 
     @Override
     public String commandLine() {
         return "osc run --host 127.0.0.1 --port PORT --user root --database " + SbTables.DB + " --table " + SbTables.TABLE
-                + " --alter '" + SbTables.ALTER + "' --method copy --execute";
+                + " --alter '" + SbTables.ALTER + "' --method copy --execute" + (extra.isEmpty() ? "" : " " + String.join(" ", extra));
     }
 
     @Override
