@@ -32,6 +32,8 @@ import dev.osc.engine.repl.BinlogStreamer;
 import dev.osc.engine.repl.ChangeApplier;
 import dev.osc.engine.repl.ChangeSet;
 import dev.osc.engine.state.Checkpoint;
+import dev.osc.engine.state.EarlierRuns;
+import dev.osc.engine.state.EarlierRuns.Resume;
 import dev.osc.engine.state.ControlTable;
 import dev.osc.engine.state.MigrationRecord;
 import dev.osc.engine.state.MigrationStart;
@@ -81,8 +83,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Migration implements Controllable {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
-    /** A record silent this long belongs to a dead process: it is written every 2 s while it lives. */
-    private static final Duration DEAD_AFTER = Duration.ofSeconds(10);
     private static final int CHECKSUM_CHUNK_ROWS = 10_000;
     private static final int CHECKSUM_THREADS = 2;
     private static final int DUPLICATE_KEY = 1062;
@@ -292,7 +292,7 @@ public final class Migration implements Controllable {
         Queries.exec(main, "SET SESSION wait_timeout = 31536000");
         boolean waited = Queries.number(main, "SELECT COALESCE(GET_LOCK(?, 0), 0)", lockName) != 1;
         if (waited) {
-            String who = otherRun();
+            String who = earlierRuns(main).map(EarlierRuns::lockHolder).orElse("");
             if (config.ifRunning() == MigrationConfig.IfRunning.FAIL) {
                 throw new OscException(OscException.Kind.BUSY, "another osc run is migrating " + config.database() + "."
                         + config.table() + who + "; nothing was changed. Without --if-running fail osc waits for it");
@@ -313,12 +313,13 @@ public final class Migration implements Controllable {
                     return alreadyApplied(plan, start);
                 }
             }
+            Optional<EarlierRuns> earlier = earlierRuns(main);
             Optional<Resume> resume = Optional.empty();
-            if (!leftShadowOnly(plan)) {
-                closeDeadRuns(main);
+            if (!leftShadowOnly(plan) && earlier.isPresent()) {
+                earlier.get().closeDead();
             }
-            if (leftShadowOnly(plan)) {
-                resume = new ResumeCheck(main, plan).find();
+            if (leftShadowOnly(plan) && earlier.isPresent()) {
+                resume = earlier.get().resumable(plan.names().shadow());
                 if (resume.isEmpty()) {
                     // the shadow table was dropped, or another run finished with it meanwhile
                     plan = plan(main, false);
@@ -348,183 +349,11 @@ public final class Migration implements Controllable {
         }
     }
 
-    /**
-     * Records of earlier runs of this table that died without a shadow table to resume (the
-     * process was killed before creating it, or someone dropped it) are closed as failed, so
-     * that osc status and osc wait do not show them as running forever.
-     */
-    private void closeDeadRuns(Connection main) throws SQLException {
+    /** The other runs of this table, as the state schema knows them; empty when it cannot be written. */
+    private Optional<EarlierRuns> earlierRuns(Connection main) {
         StateStore store = stateStore;
-        if (store == null) {
-            return;
-        }
-        try {
-            java.time.Instant now = Queries.string(main, "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')")
-                    .map(java.time.Instant::parse).orElseThrow();
-            for (MigrationRecord r : store.recent(config.database(), config.table(), 50)) {
-                if (r.outcome() == Outcome.RUNNING && r.id() != stateId && r.phase() != Phase.PREFLIGHT
-                        && Duration.between(r.updatedAt(), now).compareTo(DEAD_AFTER) >= 0) {
-                    store.finish(r.id(), Outcome.FAILED, "its osc process stopped (silent since " + r.updatedAt()
-                            + "); migration " + stateId + " found nothing of it to resume");
-                }
-            }
-        } catch (StateStoreException e) {
-            log.warn("could not close the records of dead runs: {}", e.getMessage());
-        }
-    }
-
-    /** Who holds the table's lock, as far as the state schema knows: " (migration 7 on host:123, phase copy)". */
-    private String otherRun() {
-        StateStore store = stateStore;
-        if (store == null) {
-            return "";
-        }
-        try {
-            return store.recent(config.database(), config.table(), 10).stream()
-                    .filter(r -> r.live() && r.id() != stateId && r.phase() != Phase.PREFLIGHT).findFirst()
-                    .map(r -> " (migration " + r.id() + " by " + r.owner() + ", phase " + r.phase().label() + ")")
-                    .orElse("");
-        } catch (StateStoreException e) {
-            return "";
-        }
-    }
-
-    /** What a run resumes from: a crashed run's checkpoint and its binlog position. */
-    private record Resume(long deadRun, Checkpoint checkpoint, BinlogPosition position) {
-    }
-
-    /**
-     * Decides, under the table's lock, what to do with a shadow table a crashed run left: resume
-     * from its checkpoint when that is safe, else drop it and start over, saying why. A shadow
-     * table no run of osc's state claims is left alone (the plan's blocker then stops the run).
-     */
-    private final class ResumeCheck {
-        private final Connection main;
-        private final Plan plan;
-
-        ResumeCheck(Connection main, Plan plan) {
-            this.main = main;
-            this.plan = plan;
-        }
-
-        Optional<Resume> find() throws SQLException {
-            StateStore store = stateStore;
-            if (store == null) {
-                return Optional.empty();
-            }
-            Optional<MigrationRecord> dead;
-            try {
-                // Holding the lock, another run past preflight on this table has died, or lost its
-                // lock and is about to notice (it checks every 2 s and then stops). Only a record
-                // whose owner stopped updating it counts as dead: wait for that.
-                dead = awaitSilent(store);
-            } catch (StateStoreException e) {
-                listener.notice("could not read the state schema to look for a crashed run: " + e.getMessage());
-                return Optional.empty();
-            }
-            if (dead.isEmpty()) {
-                return Optional.empty();
-            }
-            MigrationRecord run = dead.get();
-            String why = unusable(run);
-            if (why == null) {
-                Checkpoint cp = Checkpoint.fromJson(run.checkpoint()).orElseThrow();
-                finishDead(store, run, "its osc process stopped; migration " + stateId + " resumed it from its checkpoint");
-                return Optional.of(new Resume(run.id(), cp, run.checkpointPosition().orElseThrow()));
-            }
-            listener.notice("migration " + run.id() + " (by " + run.owner() + ") stopped during " + run.phase().label()
-                    + " and left " + plan.names().shadow() + "; it cannot be resumed (" + why + "), so osc drops that"
-                    + " table and starts over");
-            Queries.exec(main, "DROP TABLE IF EXISTS " + Sql.quote(config.database(), plan.names().shadow()));
-            finishDead(store, run, "its osc process stopped; migration " + stateId + " started over (" + why + ")");
-            return Optional.empty();
-        }
-
-        private Optional<MigrationRecord> awaitSilent(StateStore store) throws StateStoreException, SQLException {
-            long deadline = System.nanoTime() + 2 * DEAD_AFTER.toNanos();
-            boolean told = false;
-            while (true) {
-                // the newest other run that made this shadow table
-                Optional<MigrationRecord> other = store.recent(config.database(), config.table(), 20).stream()
-                        .filter(r -> r.id() != stateId && r.phase() != Phase.PREFLIGHT
-                                && plan.names().shadow().equals(r.shadowTable()))
-                        .findFirst();
-                if (other.isEmpty() || other.get().outcome() == Outcome.SUCCEEDED) {
-                    return Optional.empty();
-                }
-                if (other.get().outcome() != Outcome.RUNNING) {
-                    // it stopped and left the table on purpose (it lost its lock); any other ended run
-                    // dropped its shadow table, so this one is not its
-                    String error = other.get().error() == null ? "" : other.get().error();
-                    return error.contains("leaves " + plan.names().shadow() + " in place") ? other : Optional.empty();
-                }
-                java.time.Instant now = Queries.string(main, "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ')")
-                        .map(java.time.Instant::parse).orElseThrow();
-                if (Duration.between(other.get().updatedAt(), now).compareTo(DEAD_AFTER) >= 0) {
-                    return other;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new OscException(OscException.Kind.FAILED, "migration " + other.get().id() + " (by "
-                            + other.get().owner() + ") still updates its record but does not hold the table's lock;"
-                            + " osc will not touch its shadow table. Nothing was changed; try again in a minute");
-                }
-                if (!told) {
-                    listener.notice("migration " + other.get().id() + " (by " + other.get().owner() + ") left "
-                            + plan.names().shadow() + "; waiting until its record has been silent for "
-                            + DEAD_AFTER.toSeconds() + " s to be sure its process is gone");
-                    told = true;
-                }
-                checkCancelled();
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new OscException(OscException.Kind.FAILED, "interrupted; nothing was changed", e);
-                }
-            }
-        }
-
-        /** Why the crashed run's work cannot be used, or null when it can. */
-        private String unusable(MigrationRecord run) throws SQLException {
-            if (!run.alterText().trim().equals(config.alter())) {
-                return "it ran another ALTER: " + run.alterText();
-            }
-            Optional<Checkpoint> cp = Checkpoint.fromJson(run.checkpoint());
-            if (cp.isEmpty() || run.checkpointPosition().isEmpty()) {
-                return "it recorded no checkpoint";
-            }
-            Inspector inspector = new Inspector(main);
-            if (!sha(inspector.definition(Sql.quote(config.database(), config.table()))).equals(cp.get().sourceDefinition())) {
-                return "the definition of " + config.table() + " changed since";
-            }
-            if (!sha(inspector.definition(Sql.quote(config.database(), plan.names().shadow()))).equals(cp.get().shadowDefinition())) {
-                return "the definition of " + plan.names().shadow() + " changed since";
-            }
-            String file = run.checkpointPosition().get().file();
-            if (!ServerInfo.binlogFiles(main).contains(file)) {
-                return "the binary log " + file + " it must follow again was purged";
-            }
-            return null;
-        }
-
-        private void finishDead(StateStore store, MigrationRecord run, String error) {
-            if (run.outcome() != Outcome.RUNNING) {
-                return;
-            }
-            try {
-                store.finish(run.id(), Outcome.FAILED, error);
-            } catch (StateStoreException e) {
-                log.warn("could not record the end of crashed migration {}: {}", run.id(), e.getMessage());
-            }
-        }
-    }
-
-    static String sha(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return store == null ? Optional.empty() : Optional.of(new EarlierRuns(store, stateId, main, config.database(),
+                config.table(), config.alter(), listener::notice, this::checkCancelled));
     }
 
     private interface Work {
@@ -731,8 +560,8 @@ public final class Migration implements Controllable {
             } else {
                 enter(Phase.SETUP, "resuming migration " + resume.deadRun() + " with its shadow table " + names.shadow());
             }
-            sourceHash = sha(sourceDefinition);
-            shadowHash = sha(new Inspector(main).definition(shadow));
+            sourceHash = Inspector.hash(sourceDefinition);
+            shadowHash = Inspector.hash(new Inspector(main).definition(shadow));
             TableInfo shadowInfo = new Inspector(main).table(database, names.shadow()).orElseThrow();
             ColumnMapping mapping = ColumnMapping.build(plan.source(), shadowInfo, plan.alter());
             key = PrimaryKey.of(mapping);

@@ -131,6 +131,16 @@ public final class Inspector {
         }
     }
 
+    /** A SHA-256 of a table definition as {@link #definition} gives it: to tell later that it is unchanged. */
+    public static String hash(String definition) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(definition.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The unique keys (the primary key included), each as its lower-case columns with any prefix length. */
     public java.util.Set<List<String>> uniqueKeys(String quotedTable) throws SQLException {
         java.util.Map<String, List<String>> byName = new java.util.LinkedHashMap<>();
