@@ -142,8 +142,8 @@ public final class Migration implements Controllable {
 
     @Override
     public Answer pause() {
-        return Answer.done(pause.pause() ? "paused: osc holds back copying and applying until osc resume"
-                : "already paused");
+        // the sender adds what it means for the operator (ControlSender's hints)
+        return Answer.done(pause.pause() ? "paused" : "already paused");
     }
 
     @Override

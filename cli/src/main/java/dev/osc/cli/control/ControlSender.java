@@ -29,12 +29,14 @@ import java.util.Optional;
  * what stays unanswered, so a request that was reported as failed never takes effect later.
  */
 final class ControlSender {
-    /** What an accepted request means for the operator, after the migration's own message. */
+    /**
+     * What an accepted request means for the operator, after the migration's own message (an
+     * abort's answer says itself what was dropped).
+     */
     private static final Map<String, String> HINTS = Map.of(
             ControlRequest.PAUSE, "osc holds back until `osc resume`",
             ControlRequest.RESUME, "osc goes on",
-            ControlRequest.CUTOVER, "osc swaps the tables as soon as it has caught up",
-            ControlRequest.ABORT, "osc stops; the original table is intact");
+            ControlRequest.CUTOVER, "osc swaps the tables as soon as it has caught up");
 
     private final ConnectionConfig config;
     private final StateSchema schema;

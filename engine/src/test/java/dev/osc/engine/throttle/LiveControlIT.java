@@ -95,12 +95,12 @@ class LiveControlIT {
         Thread.sleep(1000);
         assertEquals(0, rec.rowsCopied, "rows were copied while paused");
 
-        // chunk-time 10s -> 10ms, shown without timing: the second chunk waits 500 ms for a row
+        // chunk-time 10s -> 10ms, shown without timing: the second chunk (from row 51) waits 500 ms for a row
         // lock, so with a 10 ms target the third chunk is half as big (with 10 s it would double)
         assertEquals("chunk-time 10s -> 10ms", m.set(Setting.CHUNK_TIME, Duration.ofMillis(10)).message());
         try (Connection lock = server.connect(db)) {
             lock.setAutoCommit(false);
-            lock.createStatement().executeQuery("SELECT * FROM t WHERE id = 120 FOR UPDATE").close();
+            lock.createStatement().executeQuery("SELECT * FROM t WHERE id = 60 FOR UPDATE").close();
             assertEquals("resumed", m.resume().message());
             Recorder.await("the first chunk", 20, () -> rec.chunks.size() >= 1);
             Thread.sleep(500);
@@ -109,7 +109,7 @@ class LiveControlIT {
         Recorder.await("the third chunk", 20, () -> rec.chunks.size() >= 3);
         m.pause();
         assertEquals(50, rec.chunks.get(0));
-        assertTrue(rec.chunks.get(1) >= 70, "the second chunk covers row 120: " + rec.chunks);
+        assertTrue(rec.chunks.get(1) >= 25, "the second chunk (rows 51 on, at least half of 50) covers row 60: " + rec.chunks);
         assertEquals(rec.chunks.get(1) / 2, rec.chunks.get(2), "after a slow chunk the next one halves: " + rec.chunks);
 
         Recorder.await("the pause to take hold", 10, () -> rec.lastThrottle().startsWith("paused"));
