@@ -7,15 +7,11 @@ import dev.osc.cli.metrics.Scrape;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,24 +38,14 @@ class LiveRunIT {
     private final TestServer server;
     @TempDir
     Path tmp;
-    private PrintStream savedOut;
-    private PrintStream savedErr;
     private final List<RunProcess> started = new ArrayList<>();
 
     LiveRunIT(TestServer server) {
         this.server = server;
     }
 
-    @BeforeEach
-    void saveStreams() {
-        savedOut = System.out;
-        savedErr = System.err;
-    }
-
     @AfterEach
     void stopProcesses() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
         for (RunProcess p : started) {
             p.process.destroyForcibly();
         }
@@ -140,7 +126,6 @@ class LiveRunIT {
     private static Predicate<JsonNode> event(String name, String field, String prefix) {
         return e -> e.path("event").asText().equals(name) && e.path(field).asText().startsWith(prefix);
     }
-
 
     /** A control command, run in this JVM: a process other than the migration's. */
     private Outcome osc(List<String> args) {

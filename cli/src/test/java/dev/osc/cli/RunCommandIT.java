@@ -3,15 +3,11 @@ package dev.osc.cli;
 import dev.osc.cli.Captured.Outcome;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,27 +31,12 @@ class RunCommandIT {
     private static final int ROWS = 300;
 
     private final TestServer server;
-    private PrintStream savedOut;
-    private PrintStream savedErr;
 
     @TempDir
     Path tmp;
 
     RunCommandIT(TestServer server) {
         this.server = server;
-    }
-
-
-    @BeforeEach
-    void saveStreams() {
-        savedOut = System.out;
-        savedErr = System.err;
-    }
-
-    @AfterEach
-    void restoreStreams() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private Outcome osc(String... args) {

@@ -8,15 +8,11 @@ import dev.osc.engine.control.ControlRequest;
 import dev.osc.engine.state.StateSchema;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,27 +37,12 @@ class ControlCommandsIT {
 
     private final TestServer server;
     private final StateSchema schema = new StateSchema("osc_cli_" + COUNTER.incrementAndGet() + "_" + suffix());
-    private PrintStream savedOut;
-    private PrintStream savedErr;
 
     @TempDir
     Path tmp;
 
     ControlCommandsIT(TestServer server) {
         this.server = server;
-    }
-
-
-    @BeforeEach
-    void saveStreams() {
-        savedOut = System.out;
-        savedErr = System.err;
-    }
-
-    @AfterEach
-    void restoreStreams() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
     }
 
     private static String suffix() {
