@@ -682,10 +682,7 @@ public final class Migration implements Controllable {
                 long rows = rowsCopied.get();
                 // everything pending, the keys that waited for ranges included: those the copy has
                 // passed must be in the shadow table before the checkpoint says so
-                synchronized (waiting) {
-                    changes.addAll(waiting);
-                    waiting.clear();
-                }
+                releaseWaiting();
                 applyPending(c, Integer.MAX_VALUE);
                 Checkpoint cp = new Checkpoint(copied.all(), copied.all() || copied.none() ? List.of()
                         : key.encode(copied.upTo()), rows, sourceHash, shadowHash);
@@ -972,14 +969,7 @@ public final class Migration implements Controllable {
                     return 0;
                 }
                 try {
-                    List<RowKey> later = applier.apply(c, batch.keys(), copied, handedOutWatermark());
-                    synchronized (waiting) {
-                        waiting.addAll(later);
-                        waitingSince = copied;
-                    }
-                    int applied = batch.keys().size() - later.size();
-                    changesApplied.addAndGet(applied);
-                    listener.changesApplied(applied, batch.lagSeconds());
+                    listener.changesApplied(applyKeys(c, batch.keys(), copied), batch.lagSeconds());
                 } catch (SQLException e) {
                     changes.addAll(batch.keys());
                     if (e.getErrorCode() != DUPLICATE_KEY) {
@@ -994,6 +984,29 @@ public final class Migration implements Controllable {
         }
 
         /**
+         * Applies the keys the copy has passed ({@code copied}) and parks those in ranges still being
+         * copied until the copy moves on. Returns how many were applied.
+         */
+        private int applyKeys(Connection c, List<RowKey> keys, Watermark copied) throws SQLException {
+            List<RowKey> later = applier.apply(c, keys, copied, handedOutWatermark());
+            synchronized (waiting) {
+                waiting.addAll(later);
+                waitingSince = copied;
+            }
+            int applied = keys.size() - later.size();
+            changesApplied.addAndGet(applied);
+            return applied;
+        }
+
+        /** Every parked key goes back with the pending ones. */
+        private void releaseWaiting() {
+            synchronized (waiting) {
+                changes.addAll(waiting);
+                waiting.clear();
+            }
+        }
+
+        /**
          * A re-read row collided on a unique key with a shadow row whose own change is not applied
          * yet (a unique value moved between rows). Catch up with the binlog and apply everything
          * pending at once, so that both rows are deleted before either is re-inserted. A collision
@@ -1001,22 +1014,13 @@ public final class Migration implements Controllable {
          */
         private void applyEverythingPending(Connection c, SQLException first) throws SQLException, InterruptedException {
             SQLException last = first;
-            synchronized (waiting) {
-                // keys parked at an older watermark may be due now; they are applied with the rest
-                changes.addAll(waiting);
-                waiting.clear();
-            }
+            // keys parked at an older watermark may be due now; they are applied with the rest
+            releaseWaiting();
             for (int attempt = 0; attempt < 3; attempt++) {
                 streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
                 List<RowKey> keys = changes.drain(Integer.MAX_VALUE);
                 try {
-                    Watermark copied = copiedWatermark();
-                    List<RowKey> later = applier.apply(c, keys, copied, handedOutWatermark());
-                    synchronized (waiting) {
-                        waiting.addAll(later);
-                        waitingSince = copied;
-                    }
-                    changesApplied.addAndGet(keys.size() - later.size());
+                    applyKeys(c, keys, copiedWatermark());
                     return;
                 } catch (SQLException e) {
                     changes.addAll(keys);
@@ -1318,10 +1322,11 @@ public final class Migration implements Controllable {
             if (pool != null) {
                 pool.close();
             }
-            if (!swapped && !lockHeld) {
+            if (!swapped) {
                 phase = Phase.FAILED;
-            } else if (!swapped) {
-                phase = Phase.FAILED;
+            }
+            // a run that lost its lock leaves the shadow table: another run may own it by now
+            if (!swapped && lockHeld) {
                 try (Connection c = Connections.open(config.connection())) {
                     Queries.exec(c, "DROP TABLE IF EXISTS " + Sql.quote(database, names.shadow()));
                 } catch (RuntimeException | SQLException e) {
