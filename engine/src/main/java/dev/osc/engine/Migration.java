@@ -3,6 +3,7 @@ package dev.osc.engine;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.osc.engine.alter.AlterSpec;
 import dev.osc.engine.alter.ColumnMapping;
+import dev.osc.engine.checksum.ChecksumExpressions;
 import dev.osc.engine.checksum.Checksummer;
 import dev.osc.engine.copy.CopyStatements;
 import dev.osc.engine.control.ControlChannel;
@@ -571,7 +572,7 @@ public final class Migration implements Controllable {
             copier = new RowCopier(statements);
             applier = new ChangeApplier(statements, config.applyBatchKeys());
             checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
-                    CHECKSUM_CHUNK_ROWS);
+                    CHECKSUM_CHUNK_ROWS, ChecksumExpressions.RangeSum.of(ServerInfo.read(main)));
 
             sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
                     ? config.connection().withUtcSessions() : config.connection();

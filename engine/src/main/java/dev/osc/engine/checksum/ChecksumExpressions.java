@@ -18,6 +18,41 @@ public final class ChecksumExpressions {
     private ChecksumExpressions() {
     }
 
+    /**
+     * How the rows of a range are summed up: two 32-bit or wider hashes per row, each XORed over
+     * the range, so a changed row goes unnoticed with a chance of about 2^-64.
+     */
+    public enum RangeSum {
+        /** CRC32 and CRC32C (two different polynomials) of each row: MariaDB 10.8 and later. */
+        CRC32_AND_CRC32C("CRC32", "CRC32C"),
+        /**
+         * The first 64 bits of each row's MD5 and its CRC32, where CRC32C is missing (MySQL,
+         * MariaDB before 10.8). MD5 costs about three times as much as both CRCs together.
+         */
+        MD5_AND_CRC32("CONV(LEFT(MD5", "CRC32");
+
+        private final String first;
+        private final String second;
+
+        RangeSum(String first, String second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        public static RangeSum of(dev.osc.engine.db.ServerInfo server) {
+            return server.mariaDb() && server.atLeast(10, 8) ? CRC32_AND_CRC32C : MD5_AND_CRC32;
+        }
+
+        /**
+         * {@code COUNT(*)} and the two XORs over {@code row} (a {@link #rowValue}). Each hash is
+         * applied to the row once: a derived column would be evaluated once per use.
+         */
+        public String selectList(String row) {
+            String a = this == MD5_AND_CRC32 ? first + "(" + row + "), 16), 16, 10)" : first + "(" + row + ")";
+            return "COUNT(*), COALESCE(BIT_XOR(" + a + "), 0), COALESCE(BIT_XOR(" + second + "(" + row + ")), 0)";
+        }
+    }
+
     /** {@code MD5(CONCAT_WS(...))} over one side's columns. */
     public static String rowHash(ColumnMapping mapping, boolean onTarget) {
         return "MD5(" + rowValue(mapping, onTarget) + ")";
@@ -49,7 +84,9 @@ public final class ChecksumExpressions {
         if (c.isBit()) {
             return "CAST(" + ref + " AS UNSIGNED)";
         }
-        if (c.isText()) {
+        // utf8mb4 text goes in as it is (converting it to itself costs a copy per value); other
+        // character sets are converted, as some (ucs2, utf16, ...) cannot be concatenated with it
+        if (c.isText() && !"utf8mb4".equalsIgnoreCase(c.charset())) {
             return "CONVERT(" + ref + " USING utf8mb4)";
         }
         return ref;

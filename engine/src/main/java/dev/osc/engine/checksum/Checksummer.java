@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Compares the source and shadow tables chunk by chunk: row count plus a 96-bit XOR of row
- * hashes per key range. It runs on connections that opened their consistent snapshots while both
+ * Compares the source and shadow tables chunk by chunk: row count plus two XORs of row
+ * hashes per key range ({@link ChecksumExpressions.RangeSum}). It runs on connections that opened their consistent snapshots while both
  * tables were known to be equal (see the migration's checksum phase), so concurrent writes do not
  * show up as differences.
  */
@@ -34,14 +34,15 @@ public final class Checksummer {
     private final int chunkRows;
     private final String sourceRow;
     private final String shadowRow;
+    private final ChecksumExpressions.RangeSum rangeSum;
     private final AtomicLong rowsChecked = new AtomicLong();
 
-    /** A range whose two sides differ, with what each side had. */
-    public record Difference(KeyRange range, long sourceRows, long shadowRows) {
+    /** The {@code index}-th range in key order, whose two sides differ, with what each side had. */
+    public record Difference(int index, KeyRange range, long sourceRows, long shadowRows) {
     }
 
     public Checksummer(String database, String sourceTable, String shadowTable, ColumnMapping mapping,
-                       CopyStatements statements, int chunkRows) {
+                       CopyStatements statements, int chunkRows, ChecksumExpressions.RangeSum rangeSum) {
         this.source = Sql.quote(database, sourceTable);
         this.shadow = Sql.quote(database, shadowTable);
         this.key = statements.key();
@@ -49,6 +50,7 @@ public final class Checksummer {
         this.chunkRows = chunkRows;
         this.sourceRow = ChecksumExpressions.rowValue(mapping, false);
         this.shadowRow = ChecksumExpressions.rowValue(mapping, true);
+        this.rangeSum = rangeSum;
     }
 
     public long rowsChecked() {
@@ -57,10 +59,12 @@ public final class Checksummer {
 
     /**
      * Checksums every range, spreading them over the given snapshot connections, and returns the
-     * ranges that differ.
+     * ranges that differ, in key order. Each worker cuts its next range itself, so the boundary
+     * queries overlap with the other workers' sums; the snapshots were opened at the same moment,
+     * so any of them cuts the same ranges.
      */
     public List<Difference> compare(List<Connection> snapshots) throws Exception {
-        List<KeyRange> ranges = ranges(snapshots.get(0));
+        Cutter cutter = new Cutter();
         List<Difference> differences = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(snapshots.size(), r -> {
             Thread t = new Thread(r, "osc-checksum");
@@ -69,17 +73,15 @@ public final class Checksummer {
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < snapshots.size(); w++) {
-                Connection c = snapshots.get(w);
-                int worker = w;
+            for (Connection c : snapshots) {
                 futures.add(pool.submit(() -> {
-                    for (int i = worker; i < ranges.size(); i += snapshots.size()) {
-                        KeyRange r = ranges.get(i);
+                    for (Cutter.Numbered n = cutter.next(c); n != null; n = cutter.next(c)) {
+                        KeyRange r = n.range();
                         long[] a = sum(c, source, sourceRow, r, false);
                         long[] b = sum(c, shadow, shadowRow, r, true);
                         rowsChecked.addAndGet(a[0]);
                         if (a[0] != b[0] || a[1] != b[1] || a[2] != b[2]) {
-                            differences.add(new Difference(r, a[0], b[0]));
+                            differences.add(new Difference(n.index(), r, a[0], b[0]));
                         }
                     }
                     return null;
@@ -92,30 +94,33 @@ public final class Checksummer {
             pool.shutdownNow();
         }
         List<Difference> sorted = new ArrayList<>(differences);
-        sorted.sort((x, y) -> Integer.compare(ranges.indexOf(x.range()), ranges.indexOf(y.range())));
+        sorted.sort(java.util.Comparator.comparingInt(Difference::index));
         return sorted;
     }
 
-    private List<KeyRange> ranges(Connection c) throws SQLException {
-        List<KeyRange> out = new ArrayList<>();
-        RowKey lower = null;
-        while (true) {
-            RowKey upper = boundaries.boundaryAfter(c, lower, chunkRows);
-            out.add(new KeyRange(lower, upper));
-            if (upper == null) {
-                return out;
+    /** Cuts consecutive ranges of about {@link #chunkRows} rows, one at a time, for whichever worker asks. */
+    private final class Cutter {
+        record Numbered(int index, KeyRange range) {
+        }
+
+        private RowKey lower;
+        private int next;
+        private boolean done;
+
+        synchronized Numbered next(Connection c) throws SQLException {
+            if (done) {
+                return null;
             }
+            RowKey upper = boundaries.boundaryAfter(c, lower, chunkRows);
+            Numbered n = new Numbered(next++, new KeyRange(lower, upper));
             lower = upper;
+            done = upper == null;
+            return n;
         }
     }
 
     private long[] sum(Connection c, String table, String row, KeyRange r, boolean onTarget) throws SQLException {
-        // 96 bits per range: 64 of each row's MD5 and its CRC32, XORed over the rows. Each
-        // function is applied to the row once (a derived column would be evaluated once per use,
-        // which made the checksum twice as slow).
-        String sql = "SELECT COUNT(*), COALESCE(BIT_XOR(CONV(LEFT(MD5(" + row + "), 16), 16, 10)), 0),"
-                + " COALESCE(BIT_XOR(CRC32(" + row + ")), 0)"
-                + " FROM " + table + " WHERE " + r.where(key, onTarget);
+        String sql = "SELECT " + rangeSum.selectList(row) + " FROM " + table + " WHERE " + r.where(key, onTarget);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             r.bind(key, onTarget, ps, 1);
             try (ResultSet rs = ps.executeQuery()) {

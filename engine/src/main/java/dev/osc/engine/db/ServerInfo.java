@@ -18,6 +18,16 @@ public record ServerInfo(String version, boolean mariaDb) {
         return mariaDb ? "MariaDB" : "MySQL";
     }
 
+    /** Whether the server's version is at least {@code major.minor} (false when it cannot be read). */
+    public boolean atLeast(int major, int minor) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int ma = Integer.parseInt(m.group(1));
+        return ma > major || ma == major && Integer.parseInt(m.group(2)) >= minor;
+    }
+
     /** A global or session variable, empty when the server does not have it. */
     public static Optional<String> variable(Connection c, String name) throws SQLException {
         try (Statement st = c.createStatement();
