@@ -46,7 +46,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Swap attempts before giving up, with growing pauses between them (default: ${DEFAULT-VALUE}).")
     int cutOverAttempts;
 
-    @Option(names = "--chunk-time", defaultValue = "100ms", converter = DurationConverter.class,
+    @Option(names = "--chunk-time", defaultValue = "500ms", converter = DurationConverter.class,
             description = "Target time per copy chunk; the chunk size follows it (default: ${DEFAULT-VALUE}).")
     Duration chunkTime;
 
@@ -61,9 +61,34 @@ public final class RunCommand implements Callable<Integer> {
             + " as without a terminal; also prints the dry run's plan as JSON.")
     boolean json;
 
-    @Option(names = "--threads", defaultValue = "2",
-            description = "Copy workers, 1-64 (default: ${DEFAULT-VALUE}); osc set threads=N changes it while running.")
+    @Option(names = "--threads", defaultValue = "auto", paramLabel = "N|auto", converter = ThreadsConverter.class,
+            description = "Copy workers, 1-64, or auto: half the server's CPUs, at most 8, and 1 where the workers"
+                    + " would only copy one after another (default: ${DEFAULT-VALUE}); osc set threads=N changes it"
+                    + " while running.")
     int threads;
+
+    @Option(names = "--locking-reads", description = "Read the table with LOCK IN SHARE MODE even where the server"
+            + " allows plain reads that take no row locks (MariaDB; on MySQL osc always reads with locks).")
+    boolean lockingReads;
+
+    /** "auto", or a number of workers that MigrationConfig checks. */
+    static final class ThreadsConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) {
+                return MigrationConfig.AUTO_THREADS;
+            }
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is neither a number of workers (1-64) nor auto");
+        }
+    }
 
     @Option(names = "--max-lag", defaultValue = "1s", converter = DurationConverter.class,
             description = "Hold back while a replica lags more than this (default: ${DEFAULT-VALUE}).")
@@ -150,6 +175,7 @@ public final class RunCommand implements Callable<Integer> {
                 .cutOverAttempts(cutOverAttempts)
                 .chunkTime(chunkTime)
                 .threads(threads)
+                .lockingReads(lockingReads)
                 .maxLag(maxLag)
                 .replicas(replicas)
                 .discoverReplicas(!noDiscovery)

@@ -40,7 +40,7 @@ final class InstantChange {
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 phases.accept(Phase.DONE, plan.source().name() + " has the new schema (instant change, " + millis + " ms)");
                 return Optional.of(new MigrationResult(plan, Method.INSTANT, true, 0, 0, Duration.ZERO,
-                        Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, attempt, millis, 0));
+                        Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, attempt, millis, 0, null, 0));
             } catch (SQLException e) {
                 if (e.getErrorCode() == 1845 || e.getErrorCode() == 1846) {
                     listener.notice("the server turned ALGORITHM=INSTANT down for the table itself (" + e.getMessage()

@@ -24,7 +24,15 @@ public final class LiveSettings {
         criticalThreadsRunning = config.criticalThreadsRunning();
     }
 
+    /** Copy workers; {@link MigrationConfig#AUTO_THREADS} until the run has chosen them. */
     public int threads() { return threads; }
+
+    /** Sets the copy workers osc chose, unless an operator has set them already. */
+    public synchronized void chooseThreads(int chosen) {
+        if (threads == MigrationConfig.AUTO_THREADS) {
+            threads = chosen;
+        }
+    }
     public Duration chunkTime() { return chunkTime; }
     public Duration maxLag() { return maxLag; }
     public int maxThreadsRunning() { return maxThreadsRunning; }

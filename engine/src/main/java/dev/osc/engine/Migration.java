@@ -6,17 +6,20 @@ import dev.osc.engine.alter.ColumnMapping;
 import dev.osc.engine.checksum.ChecksumExpressions;
 import dev.osc.engine.checksum.Checksummer;
 import dev.osc.engine.copy.CopyStatements;
+import dev.osc.engine.copy.CopyThreads;
 import dev.osc.engine.control.ControlChannel;
 import dev.osc.engine.control.ControlLoop;
 import dev.osc.engine.control.Controllable;
 import dev.osc.engine.control.Setting;
 import dev.osc.engine.copy.KeyRange;
 import dev.osc.engine.copy.RangeTracker;
+import dev.osc.engine.copy.ReadMode;
 import dev.osc.engine.copy.RowCopier;
 import dev.osc.engine.copy.Watermark;
 import dev.osc.engine.cutover.CutOver;
 import dev.osc.engine.cutover.TableNames;
 import dev.osc.engine.db.BinlogPosition;
+import dev.osc.engine.db.CommitHorizon;
 import dev.osc.engine.db.Connections;
 import dev.osc.engine.db.Queries;
 import dev.osc.engine.db.ServerInfo;
@@ -212,7 +215,7 @@ public final class Migration implements Controllable {
         Plan plan = plan();
         requireNoBlocker(plan);
         return new MigrationResult(plan, plan.method(), false, 0, 0, Duration.ZERO,
-                Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
+                Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0, null, 0);
     }
 
     /** Every blocker's message in one exception; the change is refused and nothing was changed. */
@@ -409,7 +412,7 @@ public final class Migration implements Controllable {
     private MigrationResult alreadyApplied(Plan plan, long start) {
         enter(Phase.DONE, config.table() + " already has the schema this ALTER produces; nothing to do");
         return new MigrationResult(plan, plan.method(), false, 0, 0, Duration.ZERO,
-                Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0);
+                Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0, 0, null, 0);
     }
 
     /**
@@ -514,6 +517,12 @@ public final class Migration implements Controllable {
         private volatile int copyThreads;
         /** INSERT mode (a new unique key): one copy worker, see {@link #copyWorkers}. */
         private boolean oneWorker;
+        /** How the copy and the applier read the source. */
+        private ReadMode reads = ReadMode.LOCKING;
+        /** Copy workers at the start of the copy. */
+        private int startThreads;
+        /** Why osc chose the number of copy workers it did, or null when the user gave it. */
+        private String threadsChosen;
         private String sourceDefinition;
         /** Where copy, apply, checksum and cut-over sessions connect (UTC for a TIMESTAMP key). */
         private ConnectionConfig sessions;
@@ -566,17 +575,27 @@ public final class Migration implements Controllable {
             TableInfo shadowInfo = new Inspector(main).table(database, names.shadow()).orElseThrow();
             ColumnMapping mapping = ColumnMapping.build(plan.source(), shadowInfo, plan.alter());
             key = PrimaryKey.of(mapping);
+            ServerInfo server = ServerInfo.read(main);
+            // the stream's start is read before the check for prepared XA transactions: one prepared
+            // earlier changed rows that the stream will not show
+            BinlogPosition from = resume == null ? ServerInfo.binlogPosition(main) : resume.position();
+            reads = readMode(server);
+            if (settings.threads() == MigrationConfig.AUTO_THREADS) {
+                CopyThreads chosen = CopyThreads.choose(main, server,
+                        shadowInfo.columns().stream().anyMatch(dev.osc.engine.inspect.Column::autoIncrement));
+                settings.chooseThreads(chosen.count());
+                threadsChosen = chosen.why();
+            }
             CopyStatements statements = new CopyStatements(database, plan.source().name(), names.shadow(), mapping, key,
-                    onlyExistingUniqueKeys(mapping));
+                    onlyExistingUniqueKeys(mapping), reads);
             oneWorker = !onlyExistingUniqueKeys(mapping);
             copier = new RowCopier(statements);
             applier = new ChangeApplier(statements, config.applyBatchKeys());
             checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
-                    CHECKSUM_CHUNK_ROWS, ChecksumExpressions.RangeSum.of(ServerInfo.read(main)));
+                    CHECKSUM_CHUNK_ROWS, ChecksumExpressions.RangeSum.of(server));
 
             sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
                     ? config.connection().withUtcSessions() : config.connection();
-            BinlogPosition from = resume == null ? ServerInfo.binlogPosition(main) : resume.position();
             if (resume != null) {
                 resumeFromCheckpoint(statements);
             }
@@ -623,7 +642,25 @@ public final class Migration implements Controllable {
             enter(Phase.DONE, plan.source().name() + " has the new schema; the old table is kept as " + names.old());
             return new MigrationResult(plan, Method.COPY, true, rowsCopied.get(), changesApplied.get(), copyTime,
                     Duration.ofNanos(System.nanoTime() - start), checksum[0], checksummer.rowsChecked(), checksum[1],
-                    cut.attempts(), cut.lockMillis(), streamer.reconnects());
+                    cut.attempts(), cut.lockMillis(), streamer.reconnects(), reads, startThreads);
+        }
+
+        /**
+         * Plain reads, which take no row locks on the table, wherever the server tells when a change
+         * in the binlog has become visible to them; locking reads otherwise, or when asked for.
+         */
+        private ReadMode readMode(ServerInfo server) throws SQLException {
+            if (config.lockingReads()) {
+                return ReadMode.LOCKING;
+            }
+            Optional<String> why = CommitHorizon.unsupportedReason(main, server);
+            if (why.isPresent()) {
+                listener.notice("osc reads " + plan.source().name() + " with LOCK IN SHARE MODE, so writes to rows it"
+                        + " copies wait for their chunk: " + why.get());
+                return ReadMode.LOCKING;
+            }
+            log.info("reading {} with plain consistent reads: no row locks", plan.source().name());
+            return ReadMode.CONSISTENT;
         }
 
         /**
@@ -678,7 +715,7 @@ public final class Migration implements Controllable {
             lastCheckpoint = System.nanoTime();
             applyLock.lock();
             try {
-                BinlogPosition position = streamer.safePosition();
+                BinlogPosition position = streamer.resumePosition();
                 Watermark copied = copiedWatermark();
                 long rows = rowsCopied.get();
                 // everything pending, the keys that waited for ranges included: those the copy has
@@ -714,7 +751,10 @@ public final class Migration implements Controllable {
          * changes the count.
          */
         private void copyRows() throws Exception {
-            enter(Phase.COPY, "copying about " + plan.source().rowsEstimate() + " rows in primary-key chunks");
+            startThreads = copyWorkers();
+            String why = oneWorker ? "a unique key new in the ALTER" : threadsChosen;
+            enter(Phase.COPY, "copying about " + plan.source().rowsEstimate() + " rows in primary-key chunks with "
+                    + startThreads + (startThreads == 1 ? " worker" : " workers") + (why == null ? "" : " (" + why + ")"));
             if (ranges == null) {
                 ranges = new RangeTracker(copier);
             }
@@ -957,10 +997,9 @@ public final class Migration implements Controllable {
         private int applyPending(Connection c, int maxKeys) throws SQLException, InterruptedException {
             applyLock.lock();
             try {
-                Watermark copied = copiedWatermark();
                 synchronized (waiting) {
                     // keys that waited for ranges being copied: try again once the copy has moved on
-                    if (!waiting.isEmpty() && !copied.equals(waitingSince)) {
+                    if (!waiting.isEmpty() && !copiedWatermark().equals(waitingSince)) {
                         changes.addAll(waiting);
                         waiting.clear();
                     }
@@ -970,9 +1009,9 @@ public final class Migration implements Controllable {
                     return 0;
                 }
                 try {
-                    listener.changesApplied(applyKeys(c, batch.keys(), copied), batch.lagSeconds());
+                    listener.changesApplied(applyBatch(c, batch), batch.lagSeconds());
                 } catch (SQLException e) {
-                    changes.addAll(batch.keys());
+                    changes.putBack(batch);
                     if (e.getErrorCode() != DUPLICATE_KEY) {
                         throw e;
                     }
@@ -985,16 +1024,27 @@ public final class Migration implements Controllable {
         }
 
         /**
-         * Applies the keys the copy has passed ({@code copied}) and parks those in ranges still being
-         * copied until the copy moves on. Returns how many were applied.
+         * Applies the keys the copy has passed and parks those in ranges still being copied until the
+         * copy moves on. Returns how many were applied (or dropped: the copy will read them).
          */
-        private int applyKeys(Connection c, List<RowKey> keys, Watermark copied) throws SQLException {
-            List<RowKey> later = applier.apply(c, keys, copied, handedOutWatermark());
+        private int applyBatch(Connection c, ChangeSet.Batch batch) throws SQLException, InterruptedException {
+            if (reads == ReadMode.CONSISTENT) {
+                // plain reads from here on see every change of the batch
+                if (!batch.awaitLocks().isEmpty()) {
+                    applier.awaitLocks(c, batch.awaitLocks());
+                }
+                if (batch.upTo() != null) {
+                    CommitHorizon.await(c, batch.upTo(), CATCH_UP_WAIT);
+                }
+            }
+            // the watermarks are read after that wait: a range cut later reads the changes dropped here
+            Watermark copied = copiedWatermark();
+            List<RowKey> later = applier.apply(c, batch.keys(), copied, handedOutWatermark());
             synchronized (waiting) {
                 waiting.addAll(later);
                 waitingSince = copied;
             }
-            int applied = keys.size() - later.size();
+            int applied = batch.keys().size() - later.size();
             changesApplied.addAndGet(applied);
             return applied;
         }
@@ -1019,12 +1069,12 @@ public final class Migration implements Controllable {
             releaseWaiting();
             for (int attempt = 0; attempt < 3; attempt++) {
                 streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
-                List<RowKey> keys = changes.drain(Integer.MAX_VALUE);
+                ChangeSet.Batch all = changes.take(Integer.MAX_VALUE);
                 try {
-                    applyKeys(c, keys, copiedWatermark());
+                    applyBatch(c, all);
                     return;
                 } catch (SQLException e) {
-                    changes.addAll(keys);
+                    changes.putBack(all);
                     if (e.getErrorCode() != DUPLICATE_KEY) {
                         throw e;
                     }
@@ -1058,9 +1108,18 @@ public final class Migration implements Controllable {
                     + " Remove the duplicates (osc plan lists them) or leave the unique key out of --alter", e);
         }
 
+        /**
+         * Applies the changes pending now. Those that arrive meanwhile are left for the next round:
+         * writers as fast as the apply would keep it going for ever (under a table lock none arrive).
+         */
         private void applyAllPending(Connection c) throws SQLException, InterruptedException {
-            while (pending() > 0) {
-                applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+            long left = pending();
+            while (left > 0) {
+                int took = applyPending(c, (int) Math.min(left, APPLY_KEYS_PER_TRANSACTION));
+                if (took == 0) {
+                    return;
+                }
+                left -= took;
             }
         }
 
@@ -1208,7 +1267,7 @@ public final class Migration implements Controllable {
          * lags more gives the attempt up rather than hold the application.
          */
         private void drainUnderLock(Connection lockHolder) throws Exception {
-            CutOver.requireStreamCaughtUp(streamer::reachedWithin, lockHolder, config.cutOverLockWait());
+            CutOver.requireStreamCaughtUp(streamer, lockHolder, config.cutOverLockWait());
             applyAllPending(lockHolder);
         }
 

@@ -39,6 +39,10 @@ public final class MigrationConfig {
     private final int maxPendingKeys;
     private final Duration revertWindow;
     private final Duration checkpointInterval;
+    private final boolean lockingReads;
+
+    /** {@link #threads()} when osc chooses the number of copy workers from the server. */
+    public static final int AUTO_THREADS = 0;
 
     /** What a run does when another run is migrating the same table (--if-running). */
     public enum IfRunning { WAIT, FAIL }
@@ -59,7 +63,8 @@ public final class MigrationConfig {
         this.applyBatchKeys = atLeast(b.applyBatchKeys, 1, "apply batch size");
         this.accepted = java.util.Set.copyOf(b.accepted);
         this.allowInstant = b.allowInstant;
-        this.threads = (Integer) control(dev.osc.engine.control.Setting.THREADS, String.valueOf(b.threads), "--threads");
+        this.threads = b.threads == AUTO_THREADS ? AUTO_THREADS
+                : (Integer) control(dev.osc.engine.control.Setting.THREADS, String.valueOf(b.threads), "--threads");
         this.maxLag = positive(b.maxLag, "--max-lag");
         this.maxThreadsRunning = atLeast(b.maxThreadsRunning, 0, "--max-threads-running");
         this.criticalThreadsRunning = atLeast(b.criticalThreadsRunning, 0, "--critical-threads-running");
@@ -76,6 +81,7 @@ public final class MigrationConfig {
         this.maxPendingKeys = atLeast(b.maxPendingKeys, applyBehindKeys, "maximum pending keys");
         this.revertWindow = positive(b.revertWindow, "--revert-window");
         this.checkpointInterval = positive(b.checkpointInterval, "checkpoint interval");
+        this.lockingReads = b.lockingReads;
         control(dev.osc.engine.control.Setting.CHUNK_TIME, Durations.format(chunkTime), "--chunk-time");
     }
 
@@ -136,7 +142,10 @@ public final class MigrationConfig {
     public java.util.Set<String> accepted() { return accepted; }
     /** Whether osc may apply the change with ALGORITHM=INSTANT when the server confirms it can. */
     public boolean allowInstant() { return allowInstant; }
-    /** Copy workers at the start (osc set threads=N changes it while running). */
+    /**
+     * Copy workers at the start (osc set threads=N changes it while running); {@link #AUTO_THREADS}
+     * lets osc choose ({@link dev.osc.engine.copy.CopyThreads}).
+     */
     public int threads() { return threads; }
     /** Replica lag above which osc holds back. */
     public Duration maxLag() { return maxLag; }
@@ -166,6 +175,11 @@ public final class MigrationConfig {
     public Duration revertWindow() { return revertWindow; }
     /** How often a running migration saves where it stands, for a resume after a crash. */
     public Duration checkpointInterval() { return checkpointInterval; }
+    /**
+     * Read the table with LOCK IN SHARE MODE even where the server allows plain reads that take no
+     * row locks (MariaDB; see {@link dev.osc.engine.copy.ReadMode}).
+     */
+    public boolean lockingReads() { return lockingReads; }
 
     /** Collects settings; {@link #build()} validates them. Defaults suit a busy production primary. */
     public static final class Builder {
@@ -176,7 +190,7 @@ public final class MigrationConfig {
         private Duration cutOverLockWait = Duration.ofSeconds(3);
         private int cutOverAttempts = 5;
         private Duration cutOverBackoff = Duration.ofSeconds(1);
-        private Duration chunkTime = Duration.ofMillis(100);
+        private Duration chunkTime = Duration.ofMillis(500);
         private int initialChunkRows = 1000;
         private int maxChunkRows = 50_000;
         private int checksumRounds = 3;
@@ -184,7 +198,7 @@ public final class MigrationConfig {
         private int applyBatchKeys = 500;
         private java.util.Set<String> accepted = java.util.Set.of();
         private boolean allowInstant = true;
-        private int threads = 2;
+        private int threads = AUTO_THREADS;
         private Duration maxLag = Duration.ofSeconds(1);
         private int maxThreadsRunning = 25;
         private int criticalThreadsRunning = 0;
@@ -200,6 +214,7 @@ public final class MigrationConfig {
         private int maxPendingKeys = 1_000_000;
         private Duration revertWindow = Duration.ofMinutes(30);
         private Duration checkpointInterval = Duration.ofSeconds(5);
+        private boolean lockingReads;
 
         public Builder connection(ConnectionConfig v) { connection = v; return this; }
         public Builder database(String v) { database = v; return this; }
@@ -232,6 +247,7 @@ public final class MigrationConfig {
         public Builder maxPendingKeys(int v) { maxPendingKeys = v; return this; }
         public Builder revertWindow(Duration v) { revertWindow = v; return this; }
         public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
+        public Builder lockingReads(boolean v) { lockingReads = v; return this; }
 
         public MigrationConfig build() {
             return new MigrationConfig(this);

@@ -1,5 +1,6 @@
 package dev.osc.engine;
 
+import dev.osc.engine.copy.ReadMode;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,9 +31,9 @@ class ConcurrencyIT {
         this.server = server;
     }
 
-    @ParameterizedTest(name = "seed {0}, {1} copy workers")
-    @CsvSource({"1, 1", "2, 2", "3, 4"})
-    void noWriteIsLostUnderConcurrentWriters(long seed, int threads) throws Exception {
+    @ParameterizedTest(name = "seed {0}, {1} copy workers, {2} reads")
+    @CsvSource({"1, 1, CONSISTENT", "2, 2, CONSISTENT", "3, 4, CONSISTENT", "4, 1, LOCKING", "5, 4, LOCKING"})
+    void noWriteIsLostUnderConcurrentWriters(long seed, int threads, ReadMode reads) throws Exception {
         String db = server.createDatabase("conc");
         String alter = "ADD COLUMN extra VARCHAR(10) NOT NULL DEFAULT 'x', MODIFY qty BIGINT, CHANGE legacy legacy2 VARCHAR(40)";
         server.exec(db, "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, qty INT, label VARCHAR(30), price DECIMAL(12,2),"
@@ -81,15 +82,18 @@ class ConcurrencyIT {
             };
 
             MigrationResult result;
+            Recorder rec = new Recorder();
             try (Writers writers = Writers.start(server, db, 4, seed, null, workload)) {
                 writers.awaitCommits(50);
                 MigrationListener overlap = writers.overlappingEveryPhase(20);
-                result = new Migration(MigrationFixture.config(server, db, "t", alter).threads(threads).build(), overlap).execute();
+                result = new Migration(MigrationFixture.config(server, db, "t", alter).threads(threads)
+                        .lockingReads(reads == ReadMode.LOCKING).build(), MigrationListener.all(overlap, rec)).execute();
                 writers.awaitCommits(50);
                 assertTrue(writers.commits() > 200, "writers committed " + writers.commits());
                 assertTrue(writers.rollbacks() > 10, "writers rolled back " + writers.rollbacks());
             }
             assertTrue(result.changesApplied() > 0, "changes were applied during the copy");
+            assertEquals(reads, result.reads(), "the test server allows consistent reads; " + rec.notices);
             // the checksum repairs what the copy and apply got wrong; here they must get nothing wrong
             assertEquals(0, result.rangesRepaired(), "the checksum had to repair the copy");
 

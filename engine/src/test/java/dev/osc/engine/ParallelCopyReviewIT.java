@@ -3,7 +3,10 @@ package dev.osc.engine;
 import dev.osc.testing.TestServer;
 import dev.osc.testing.TestServerExtension;
 import org.junit.jupiter.api.AfterEach;
+import dev.osc.engine.copy.ReadMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
@@ -33,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the next ones (1000 .. 2000], (2000 .. 3000], (3000 .. 4000]. A test session holds row 500, so
  * the worker copying range 1 waits there while the other worker copies every later range: they are
  * done out of order, the copied watermark stays at "none" and every key is in the band between
- * the two watermarks.
+ * the two watermarks. With locking reads the session locks the source row; plain reads take no
+ * locks there, so it holds the row in the shadow table, whose insert the copy then waits for.
  */
 @ExtendWith(TestServerExtension.class)
 class ParallelCopyReviewIT {
@@ -72,19 +76,43 @@ class ParallelCopyReviewIT {
                 .chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20)).stateSchema("osc_st_" + db);
     }
 
+    private MigrationConfig.Builder config(String db, ReadMode reads) {
+        return config(db).lockingReads(reads == ReadMode.LOCKING);
+    }
+
     private Connection session(String db) throws SQLException {
         Connection c = server.connect(db);
         sessions.add(c);
         return c;
     }
 
-    /** A session that holds row {@code id} of t with FOR UPDATE until it commits. */
-    private Connection holdRow(String db, int id) throws SQLException {
+    /**
+     * Starts the run paused and, once it has created its shadow table, makes its copy wait at one
+     * row until the returned session rolls back: with locking reads a lock on the source row (FOR
+     * UPDATE), with plain reads an uncommitted insert of that row into the shadow table. Then
+     * resumes the run.
+     */
+    private Connection stallCopyAt(String db, Migration m, Recorder rec, ReadMode reads, String where, String shadowRow)
+            throws Exception {
+        m.pause();
+        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+        runs.add(run);
+        Recorder.await("the run to create its shadow table and wait, paused", 60,
+                () -> rec.phase() == Phase.COPY && rec.lastThrottle().startsWith("paused"));
         Connection c = session(db);
+        c.createStatement().execute("SET time_zone = '+00:00'");
         c.setAutoCommit(false);
-        c.createStatement().executeQuery("SELECT id FROM t WHERE id = " + id + " FOR UPDATE").close();
+        if (reads == ReadMode.LOCKING) {
+            c.createStatement().executeQuery("SELECT * FROM t WHERE " + where + " FOR UPDATE").close();
+        } else {
+            c.createStatement().execute("INSERT INTO t_osc_new " + shadowRow);
+        }
+        m.resume();
         return c;
     }
+
+    /** The run started by {@link #stallCopyAt}. */
+    private final List<CompletableFuture<MigrationResult>> runs = new CopyOnWriteArrayList<>();
 
     private static long count(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
@@ -135,13 +163,14 @@ class ParallelCopyReviewIT {
      * binlog at XA PREPARE on MariaDB 10.5+ and MySQL 5.7+) holds it open as long as it likes,
      * which makes the interleaving deterministic here.
      */
-    @Test
-    void aRowInsertedIntoARangeCopiedOutOfOrderIsNotLost() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ReadMode.class)
+    void aRowInsertedIntoARangeCopiedOutOfOrderIsNotLost(ReadMode reads) throws Exception {
         String db = table("rv_between");
-        Connection row500 = holdRow(db, 500);
         Recorder rec = new Recorder();
-        Migration m = track(new Migration(config(db).build(), rec));
-        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+        Migration m = track(new Migration(config(db, reads).build(), rec));
+        Connection row500 = stallCopyAt(db, m, rec, reads, "id = 500", "(id, v) VALUES (500, 0)");
+        CompletableFuture<MigrationResult> run = runs.get(0);
         try (Connection c = server.connect(db)) {
             awaitLaterRangesCopied(c, db);
 
@@ -152,14 +181,16 @@ class ParallelCopyReviewIT {
             x.execute("INSERT INTO t VALUES (1555, 7)");
             x.execute("XA END 'rv1'");
             x.execute("XA PREPARE 'rv1'");
-            // the applier takes 1555 from the stream now; its locking read waits for the commit
-            // (a plain read would miss the row and drop the key)
+            // locking reads: the applier takes 1555 from the stream now and its read waits for the
+            // commit; plain reads: the stream holds the key until the XA COMMIT, then the applier
+            // waits for the transaction's row locks before it reads
             Thread.sleep(1500);
             x.execute("XA COMMIT 'rv1'");
             assertEquals(1, count(c, "SELECT COUNT(*) FROM t WHERE id = 1555"));
-            row500.commit();
+            row500.rollback();
 
             MigrationResult result = run.get(120, TimeUnit.SECONDS);
+            assertEquals(reads, result.reads());
             List<String> expected = idAndV(c, "`" + result.plan().names().old() + "`");
             List<String> actual = idAndV(c, "t");
             assertTrue(expected.equals(actual), () -> MigrationFixture.difference(expected, actual));
@@ -169,21 +200,57 @@ class ParallelCopyReviewIT {
     }
 
     /**
-     * maybeCheckpoint applies {@code Math.max(1, changes.size())} keys, counted before
-     * applyPending moves the waiting keys that became due into the change set (at its end). When
-     * the copied watermark passes waiting keys between the loop's applyPending and the checkpoint,
-     * the checkpoint is written with those keys unapplied, and their shadow rows were deleted by
-     * the band delete. The checkpoint then claims rows it does not have (gh-ost #1684 in another
-     * form): a run resumed from it never re-applies them.
+     * An XA transaction is in the binlog from its XA PREPARE on, but invisible until its XA COMMIT,
+     * which the engine makes visible only after the binlog write. Its changes to rows the copy has
+     * passed must be applied after the commit, and no swap may happen while it is prepared (its
+     * rows would change in the old table after the swap).
+     */
+    @ParameterizedTest
+    @EnumSource(ReadMode.class)
+    void anXaTransactionPreparedAfterTheCopyIsAppliedOnceCommitted(ReadMode reads) throws Exception {
+        String db = table("rv_xa");
+        Recorder rec = new Recorder();
+        Migration m = track(new Migration(config(db, reads).postponeCutOver(true).build(), rec));
+        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+        Recorder.await("the copy and checksum", 60, () -> rec.phase() == Phase.WAITING_FOR_CUTOVER);
+        try (Connection c = server.connect(db)) {
+            Statement x = session(db).createStatement();
+            x.execute("XA START 'rvxa'");
+            x.execute("INSERT INTO t VALUES (1555, 7)");
+            x.execute("UPDATE t SET v = 99 WHERE id = 2000");
+            x.execute("DELETE FROM t WHERE id = 3000");
+            x.execute("XA END 'rvxa'");
+            x.execute("XA PREPARE 'rvxa'");
+            assertEquals("cut-over starting now", m.cutOver().message());
+            Thread.sleep(1500);
+            assertTrue(rec.phase() != Phase.DONE, "swapped while an XA transaction on the table was prepared");
+            x.execute("XA COMMIT 'rvxa'");
+
+            MigrationResult result = run.get(120, TimeUnit.SECONDS);
+            assertEquals(reads, result.reads());
+            List<String> expected = idAndV(c, "`" + result.plan().names().old() + "`");
+            List<String> actual = idAndV(c, "t");
+            assertTrue(expected.contains("1555=7") && expected.contains("2000=99"), expected.toString());
+            assertTrue(expected.equals(actual), () -> MigrationFixture.difference(expected, actual));
+        }
+    }
+
+    /**
+     * Keys that wait for a range copied out of order must all be applied before a checkpoint that
+     * the copied watermark passed them: a checkpoint written with those keys unapplied claims rows
+     * it does not have (gh-ost #1684 in another form), and a run resumed from it never re-applies
+     * them. (It once did: maybeCheckpoint applied {@code Math.max(1, changes.size())} keys, counted
+     * before applyPending moved the waiting keys that became due into the change set.)
      *
      * <p>The listener's progress callback runs on the main thread between applyPending and
      * maybeCheckpoint; there the test lets range 1 finish (copied jumps to ALL), then freezes the
      * run at its next progress report, right after the checkpoint, as a crash would.
      */
-    @Test
-    void aCheckpointHoldsEveryKeyThatWaitedForARangeCopiedOutOfOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ReadMode.class)
+    void aCheckpointHoldsEveryKeyThatWaitedForARangeCopiedOutOfOrder(ReadMode reads) throws Exception {
         String db = table("rv_checkpoint");
-        Connection row500 = holdRow(db, 500);
+        java.util.concurrent.atomic.AtomicReference<Connection> row500 = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicInteger stage = new AtomicInteger();   // 0 idle, 1 armed, 2 range 1 released, 3 frozen
         CountDownLatch frozen = new CountDownLatch(1);
         CountDownLatch thaw = new CountDownLatch(1);
@@ -194,7 +261,7 @@ class ParallelCopyReviewIT {
                 try {
                     if (stage.compareAndSet(1, 2)) {
                         int chunks = rec.chunks.size();
-                        row500.commit();
+                        row500.get().rollback();
                         Recorder.await("range 1 to finish", 30, () -> rec.chunks.size() > chunks);
                     } else if (stage.get() == 2 && p.phase() == Phase.COPY && stage.compareAndSet(2, 3)) {
                         frozen.countDown();
@@ -205,20 +272,15 @@ class ParallelCopyReviewIT {
                 }
             }
         };
-        Migration first = track(new Migration(config(db).checkpointInterval(Duration.ofMillis(1)).build(),
+        Migration first = track(new Migration(config(db, reads).checkpointInterval(Duration.ofMillis(1)).build(),
                 MigrationListener.all(rec, hook)));
-        CompletableFuture<MigrationResult> firstRun = CompletableFuture.supplyAsync(first::execute);
+        row500.set(stallCopyAt(db, first, rec, reads, "id = 500", "(id, v) VALUES (500, 0)"));
         try (Connection c = server.connect(db)) {
             awaitLaterRangesCopied(c, db);
-            // three changes in ranges done out of order: band deletes, then the keys wait
+            // three changes in ranges done out of order: the applier takes them and they wait
+            int batches = rec.applyBatches.get();
             c.createStatement().execute("UPDATE t SET v = v + 100 WHERE id IN (1550, 2550, 3550)");
-            Recorder.await("the band deletes", 30, () -> {
-                try {
-                    return count(c, "SELECT COUNT(*) FROM t_osc_new WHERE id IN (1550, 2550, 3550)") == 0;
-                } catch (SQLException e) {
-                    return false;
-                }
-            });
+            Recorder.await("the applier to take the changes", 30, () -> rec.applyBatches.get() > batches);
             stage.set(1);
             assertTrue(frozen.await(60, TimeUnit.SECONDS), "the run did not reach the frozen point");
 
@@ -240,7 +302,7 @@ class ParallelCopyReviewIT {
             long holder = count(c, "SELECT IS_USED_LOCK('" + Migration.lockName(db, "t") + "')");
             c.createStatement().execute("KILL " + holder);
             Recorder rec2 = new Recorder();
-            Migration second = track(new Migration(config(db).build(), rec2));
+            Migration second = track(new Migration(config(db, reads).build(), rec2));
             MigrationResult result = second.execute();
             assertTrue(rec2.notices.stream().anyMatch(n -> n.startsWith("resuming migration")), rec2.notices.toString());
             first.cancel();
@@ -309,8 +371,9 @@ class ParallelCopyReviewIT {
      * DELETE removes rows up to that many hours below the checkpoint too; the resumed copy starts
      * above the checkpoint and never copies them again.
      */
-    @Test
-    void aResumeOfATimestampKeyedTableDeletesOnlyRowsAboveTheCheckpoint() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ReadMode.class)
+    void aResumeOfATimestampKeyedTableDeletesOnlyRowsAboveTheCheckpoint(ReadMode reads) throws Exception {
         String db = server.createDatabase("rv_tsresume");
         String zone;
         try (Connection c = server.connect(db)) {
@@ -329,13 +392,8 @@ class ParallelCopyReviewIT {
                 MigrationFixture.fill(c, "INSERT INTO t VALUES (?, ?)", 2000, i -> new Object[] {
                         java.time.LocalDateTime.of(2021, 6, 1, 0, 0).plusMinutes(i).toString().replace('T', ' '), i});
             }
-            Connection row1050 = session(db);
-            row1050.createStatement().execute("SET time_zone = '+00:00'");
-            row1050.setAutoCommit(false);
-            row1050.createStatement().executeQuery("SELECT ts FROM t WHERE ts = '"
-                    + java.time.LocalDateTime.of(2021, 6, 1, 0, 0).plusMinutes(1050).toString().replace('T', ' ')
-                    + ":00' FOR UPDATE").close();
-
+            String at1050 = "'" + java.time.LocalDateTime.of(2021, 6, 1, 0, 0).plusMinutes(1050).toString().replace('T', ' ')
+                    + ":00'";
             AtomicInteger stage = new AtomicInteger();
             CountDownLatch frozen = new CountDownLatch(1);
             Recorder rec = new Recorder();
@@ -352,10 +410,9 @@ class ParallelCopyReviewIT {
                     }
                 }
             };
-            first = track(new Migration(config(db).threads(1).checkpointInterval(Duration.ofMillis(1)).build(),
+            first = track(new Migration(config(db, reads).threads(1).checkpointInterval(Duration.ofMillis(1)).build(),
                     MigrationListener.all(rec, hook)));
-            Migration firstRun = first;
-            CompletableFuture.supplyAsync(firstRun::execute);
+            Connection row1050 = stallCopyAt(db, first, rec, reads, "ts = " + at1050, "(ts, v) VALUES (" + at1050 + ", 0)");
             String state = "osc_st_" + db;
             try (Connection c = server.connect(db)) {
                 Recorder.await("a checkpoint at row 1000 (the copy waits at row 1050)", 60, () -> {
@@ -371,13 +428,13 @@ class ParallelCopyReviewIT {
                 // as a crash would leave it: the copy stops, the lock goes with the session
                 first.pause();
                 first.stopRefreshingRecordForTest();
-                row1050.commit();
+                row1050.rollback();
                 Thread.sleep(1000);
                 long holder = count(c, "SELECT IS_USED_LOCK('" + Migration.lockName(db, "t") + "')");
                 c.createStatement().execute("KILL " + holder);
 
                 Recorder rec2 = new Recorder();
-                MigrationResult result = track(new Migration(config(db).threads(1).build(), rec2)).execute();
+                MigrationResult result = track(new Migration(config(db, reads).threads(1).build(), rec2)).execute();
                 assertTrue(rec2.notices.stream().anyMatch(n -> n.startsWith("resuming migration")), rec2.notices.toString());
                 assertEquals(0, result.rangesRepaired(), "the resume deleted rows below its checkpoint: " + rec2.notices);
             }

@@ -13,6 +13,8 @@ public final class Recorder implements MigrationListener {
     public final List<Integer> chunks = new CopyOnWriteArrayList<>();
     public final List<String> notices = new CopyOnWriteArrayList<>();
     public volatile long rowsCopied;
+    /** Batches of changed keys the applier took (applied, dropped or handed back to wait). */
+    public final java.util.concurrent.atomic.AtomicInteger applyBatches = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void phase(Phase phase, String detail) {
@@ -35,6 +37,11 @@ public final class Recorder implements MigrationListener {
         synchronized (this) {
             rowsCopied += rows;
         }
+    }
+
+    @Override
+    public void changesApplied(int rows, double lagSeconds) {
+        applyBatches.incrementAndGet();
     }
 
     @Override

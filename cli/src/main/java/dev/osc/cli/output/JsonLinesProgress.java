@@ -129,6 +129,8 @@ final class JsonLinesProgress extends ProgressOutput {
         m.put("status", !r.executed() ? "already-applied" : "done");
         m.put("method", r.method().name().toLowerCase(Locale.ROOT));
         m.put("rowsCopied", r.rowsCopied());
+        m.put("copyThreads", r.copyThreads());
+        m.put("reads", r.reads() == null ? null : r.reads().name().toLowerCase(Locale.ROOT));
         m.put("changesApplied", r.changesApplied());
         m.put("copySeconds", r.copyTime().toMillis() / 1000.0);
         m.put("totalSeconds", r.total().toMillis() / 1000.0);

@@ -24,7 +24,9 @@ public final class Summary {
             return;
         }
         out.printf("Done: %s.%s has the new schema.%n", r.plan().source().database(), r.plan().source().name());
-        out.printf("  rows copied       %,d in %.1f s%n", r.rowsCopied(), r.copyTime().toMillis() / 1000.0);
+        out.printf("  rows copied       %,d in %.1f s (%d worker%s, %s reads)%n", r.rowsCopied(), r.copyTime().toMillis() / 1000.0,
+                r.copyThreads(), r.copyThreads() == 1 ? "" : "s", r.reads() == null ? "no"
+                        : r.reads().name().toLowerCase(java.util.Locale.ROOT));
         out.printf("  changes applied   %,d%n", r.changesApplied());
         out.printf("  checksum          %,d rows equal (%d round%s, %d range%s repaired)%n", r.rowsChecked(),
                 r.checksumRounds(), r.checksumRounds() == 1 ? "" : "s", r.rangesRepaired(), r.rangesRepaired() == 1 ? "" : "s");

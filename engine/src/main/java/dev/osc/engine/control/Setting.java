@@ -86,6 +86,9 @@ public enum Setting {
 
     /** The value as osc prints it. */
     public String format(Object value) {
+        if (this == THREADS && Integer.valueOf(dev.osc.engine.MigrationConfig.AUTO_THREADS).equals(value)) {
+            return "auto";
+        }
         return value instanceof Duration d ? Durations.format(d) : String.valueOf(value);
     }
 }

@@ -5,10 +5,8 @@ import dev.osc.engine.db.Sql;
 import dev.osc.engine.key.PrimaryKey;
 
 /**
- * The SQL that fills the shadow table from the source. Reads of the source are locking reads
- * ({@code LOCK IN SHARE MODE}, understood by MySQL and MariaDB): a transaction whose rows are
- * already in the binlog but not yet committed in InnoDB is waited for rather than read as it
- * was, so no change slips between the binlog and the copy.
+ * The SQL that fills the shadow table from the source. Reads of the source follow the run's
+ * {@link ReadMode}; only the wait for XA transactions ({@link #lockKeys}) always locks.
  */
 public final class CopyStatements {
     private final String source;
@@ -16,9 +14,11 @@ public final class CopyStatements {
     private final ColumnMapping mapping;
     private final PrimaryKey key;
     private final String insert;
+    private final ReadMode reads;
 
+    /** Locking reads and INSERT: for boundaries, checks and the revert. */
     public CopyStatements(String database, String sourceTable, String shadowTable, ColumnMapping mapping, PrimaryKey key) {
-        this(database, sourceTable, shadowTable, mapping, key, false);
+        this(database, sourceTable, shadowTable, mapping, key, false, ReadMode.LOCKING);
     }
 
     /**
@@ -30,12 +30,17 @@ public final class CopyStatements {
      *                stop the migration instead, so those tables use INSERT.
      */
     public CopyStatements(String database, String sourceTable, String shadowTable, ColumnMapping mapping, PrimaryKey key,
-                          boolean replace) {
+                          boolean replace, ReadMode reads) {
         this.source = Sql.quote(database, sourceTable);
         this.shadow = Sql.quote(database, shadowTable);
         this.mapping = mapping;
         this.key = key;
         this.insert = replace ? "REPLACE" : "INSERT";
+        this.reads = reads;
+    }
+
+    public ReadMode reads() {
+        return reads;
     }
 
     public PrimaryKey key() {
@@ -45,15 +50,15 @@ public final class CopyStatements {
     /** INSERT INTO shadow SELECT ... FROM source WHERE {@code where} (on source columns). */
     public String insertSelect(String where) {
         return insert + " INTO " + shadow + " (" + mapping.targetColumnList() + ") SELECT " + mapping.sourceColumnList()
-                + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where + " LOCK IN SHARE MODE";
+                + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where + reads.clause();
     }
 
     /**
-     * The keys of the source rows that match {@code where} (on source columns), in canonical form.
-     * A locking read, like the copy's: a row whose transaction is in the binlog but not yet
-     * committed in InnoDB is waited for, not missed.
+     * The keys of the source rows that match {@code where} (on source columns), in canonical form,
+     * read with locks whatever the read mode: it waits until every transaction holding one of those
+     * rows has ended.
      */
-    public String selectKeys(String where) {
+    public String lockKeys(String where) {
         return "SELECT " + key.selectList() + " FROM " + source + " FORCE INDEX (PRIMARY) WHERE " + where
                 + " LOCK IN SHARE MODE";
     }

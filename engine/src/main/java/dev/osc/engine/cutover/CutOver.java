@@ -260,21 +260,30 @@ public final class CutOver {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
-    /** A binlog stream that can say whether it reached a position in time. */
-    @FunctionalInterface
+    /** A binlog stream of the table's changes. */
     public interface Stream {
+        /** Whether the stream reached the position within the wait. */
         boolean reachedWithin(dev.osc.engine.db.BinlogPosition position, java.time.Duration wait) throws InterruptedException;
+
+        /** XA transactions that changed the table and are prepared but not committed: their changes are not known yet. */
+        int preparedTransactions();
     }
 
     /**
      * With the table locked, waits (at most the lock wait) until the stream has reached the
-     * binlog's present; a stream further behind gives the attempt up rather than hold writes.
+     * binlog's present; a stream further behind gives the attempt up rather than hold writes. So
+     * does a prepared XA transaction on the table: its rows would change only after the swap.
      */
     public static void requireStreamCaughtUp(Stream stream, java.sql.Connection lockHolder, java.time.Duration lockWait)
             throws Exception {
         dev.osc.engine.db.BinlogPosition now = dev.osc.engine.db.ServerInfo.binlogPosition(lockHolder);
         if (!stream.reachedWithin(now, lockWait)) {
             throw new NotCaughtUp("the binary log stream was more than " + lockWait.toMillis() + " ms behind under the lock");
+        }
+        int prepared = stream.preparedTransactions();
+        if (prepared > 0) {
+            throw new NotCaughtUp(prepared + " XA transaction(s) that changed the table are prepared and not yet committed"
+                    + " or rolled back (XA RECOVER lists them)");
         }
     }
 }

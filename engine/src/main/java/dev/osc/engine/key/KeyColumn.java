@@ -126,6 +126,19 @@ public final class KeyColumn {
         return "CONVERT(" + asSource + " USING " + target.charset() + ") COLLATE " + target.collation();
     }
 
+    /**
+     * A placeholder for a value of this column on its own, typed and collated like the source
+     * column, so that two such values compare as the column's values do.
+     */
+    public String value() {
+        return switch (kind) {
+            case TEXT -> placeholder(false);
+            case DATE -> "CAST(? AS DATE)";
+            case DATETIME -> "CAST(? AS DATETIME(6))";
+            default -> "?";
+        };
+    }
+
     public Object read(ResultSet rs, int index) throws SQLException {
         return switch (kind) {
             case INTEGER -> normalizeInteger(rs.getObject(index));

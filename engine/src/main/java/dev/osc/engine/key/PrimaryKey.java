@@ -67,24 +67,56 @@ public final class PrimaryKey {
 
     /** key &gt; ? in key order. */
     public Predicate greaterThan(boolean onTarget) {
-        return compare(onTarget, ">", ">");
+        return compare(i -> columns.get(i).column(onTarget), i -> columns.get(i).placeholder(onTarget), ">", ">");
     }
 
     /** key &lt;= ? in key order. */
     public Predicate atMost(boolean onTarget) {
-        return compare(onTarget, "<", "<=");
+        return compare(i -> columns.get(i).column(onTarget), i -> columns.get(i).placeholder(onTarget), "<", "<=");
     }
 
-    private Predicate compare(boolean onTarget, String strict, String last) {
+    /**
+     * For each of {@code count} keys given as values (no table involved), where it lies against two
+     * watermarks, compared by the server with the source columns' own types and collations: one
+     * row per key, its index and 0 (at most {@code copied}), 2 (above {@code handedOut}) or 1
+     * (between, or not comparable: a zero date, say). Placeholders: copied's parts (unless
+     * {@code copiedNone}), then handedOut's (unless {@code handedOutAll}), then every key's parts in
+     * turn.
+     *
+     * @return the SQL, and the predicates whose parts come first
+     */
+    public Bands bands(int count, boolean copiedNone, boolean handedOutAll) {
+        StringBuilder rows = new StringBuilder();
+        for (int k = 0; k < count; k++) {
+            rows.append(k == 0 ? "SELECT 0 AS i" : " UNION ALL SELECT " + k);
+            for (int i = 0; i < columns.size(); i++) {
+                rows.append(", ").append(columns.get(i).value()).append(k == 0 ? " AS k" + i : "");
+            }
+        }
+        java.util.function.IntFunction<String> part = i -> "b.k" + i;
+        java.util.function.IntFunction<String> value = i -> columns.get(i).value();
+        Predicate atMostCopied = copiedNone ? null : compare(part, value, "<", "<=");
+        Predicate aboveHandedOut = handedOutAll ? null : compare(part, value, ">", ">");
+        String sql = "SELECT b.i, CASE" + (atMostCopied == null ? "" : " WHEN " + atMostCopied.sql() + " THEN 0")
+                + (aboveHandedOut == null ? "" : " WHEN " + aboveHandedOut.sql() + " THEN 2") + " ELSE 1 END FROM (" + rows + ") AS b";
+        return new Bands(sql, atMostCopied, aboveHandedOut);
+    }
+
+    /** What {@link #bands} builds: its SQL, and the watermark predicates (null when left out) to bind. */
+    public record Bands(String sql, Predicate atMostCopied, Predicate aboveHandedOut) {
+    }
+
+    private Predicate compare(java.util.function.IntFunction<String> column, java.util.function.IntFunction<String> placeholder,
+                              String strict, String last) {
         List<Integer> parts = new ArrayList<>();
-        String sql = compareFrom(0, onTarget, strict, last, parts);
+        String sql = compareFrom(0, column, placeholder, strict, last, parts);
         return new Predicate("(" + sql + ")", parts.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private String compareFrom(int i, boolean onTarget, String strict, String last, List<Integer> parts) {
-        KeyColumn c = columns.get(i);
-        String col = c.column(onTarget);
-        String ph = c.placeholder(onTarget);
+    private String compareFrom(int i, java.util.function.IntFunction<String> column,
+                               java.util.function.IntFunction<String> placeholder, String strict, String last, List<Integer> parts) {
+        String col = column.apply(i);
+        String ph = placeholder.apply(i);
         if (i == columns.size() - 1) {
             parts.add(i);
             return col + " " + last + " " + ph;
@@ -92,7 +124,7 @@ public final class PrimaryKey {
         parts.add(i);
         parts.add(i);
         return col + " " + strict + " " + ph + " OR (" + col + " = " + ph + " AND ("
-                + compareFrom(i + 1, onTarget, strict, last, parts) + "))";
+                + compareFrom(i + 1, column, placeholder, strict, last, parts) + "))";
     }
 
     /** key IN (the given number of keys). */
@@ -115,6 +147,11 @@ public final class PrimaryKey {
 
     /** Binds every key of {@code keys} for a predicate made by {@link #in}. */
     public int bindAll(PreparedStatement ps, int first, Predicate in, Collection<RowKey> keys) throws SQLException {
+        return bindAll(ps, first, keys);
+    }
+
+    /** Binds every part of every key in turn, from parameter index {@code first}; returns the next free index. */
+    public int bindAll(PreparedStatement ps, int first, Collection<RowKey> keys) throws SQLException {
         int i = first;
         for (RowKey k : keys) {
             for (int part = 0; part < columns.size(); part++) {

@@ -40,8 +40,11 @@ import java.util.regex.Pattern;
  * <p>A cut connection is re-established from the last transaction boundary; replaying a few
  * events twice is harmless because applying a key is idempotent.
  */
-public final class BinlogStreamer implements AutoCloseable {
+public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutover.CutOver.Stream {
     private static final Logger log = LoggerFactory.getLogger(BinlogStreamer.class);
+    /** XA END, COMMIT or ROLLBACK of a transaction and its XID as the binlog spells it. */
+    private static final Pattern XA_STEP = Pattern.compile("\\s*XA\\s+(END|COMMIT|ROLLBACK)\\s+(.*?)\\s*;?\\s*",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
             "\\s*(BEGIN|COMMIT|ROLLBACK|XA\\s+.*|SAVEPOINT\\s+.*|RELEASE\\s+SAVEPOINT\\s+.*|ROLLBACK\\s+TO\\s+.*)\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
@@ -67,6 +70,15 @@ public final class BinlogStreamer implements AutoCloseable {
     private final Map<Long, int[]> keyIndexesByTableId = new ConcurrentHashMap<>();
     /** Keys of the transaction being read; only the binlog client's thread touches it. */
     private final java.util.List<RowKey> transaction = new java.util.ArrayList<>();
+    /**
+     * XA transactions on the source that are prepared (in the binlog) and not yet committed, by
+     * XID: their keys wait for the XA COMMIT, and where following the binlog again must begin not
+     * to lose them.
+     */
+    private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
+
+    private record Prepared(java.util.List<RowKey> keys, BinlogPosition from) {
+    }
     private final long serverId = ThreadLocalRandom.current().nextLong(100_000, Integer.MAX_VALUE);
 
     private volatile BinaryLogClient client;
@@ -240,7 +252,7 @@ public final class BinlogStreamer implements AutoCloseable {
                 }
             }
             case QUERY -> onQuery(event.getData(), header);
-            case XID -> markSafe(header);
+            case XID, XA_PREPARE -> markSafe(header);
             default -> {
                 // compressed row events (MariaDB log_bin_compress) or transaction payloads (MySQL
                 // binlog_transaction_compression) would carry changes osc cannot read: never skip them
@@ -304,6 +316,11 @@ public final class BinlogStreamer implements AutoCloseable {
 
     private void onQuery(QueryEventData q, EventHeaderV4 header) {
         String sql = q.getSql();
+        java.util.regex.Matcher xa = sql == null ? null : XA_STEP.matcher(sql);
+        if (xa != null && xa.matches()) {
+            onXaStep(xa.group(1).toUpperCase(Locale.ROOT), xa.group(2).replaceAll("\\s+", " "), header);
+            return;
+        }
         if (sql == null || TRANSACTION_CONTROL.matcher(sql).matches()) {
             markSafe(header);
             return;
@@ -367,6 +384,36 @@ public final class BinlogStreamer implements AutoCloseable {
     }
 
     /**
+     * An XA transaction's rows are in the binlog from its XA PREPARE on (MariaDB 10.5+, MySQL
+     * 5.7+), but they are committed, or rolled back, only by the later XA COMMIT or XA ROLLBACK
+     * of its XID. So its keys are held until the XA COMMIT hands them over, marked as XA keys (the
+     * engine makes such a commit visible after its binlog event); a rollback drops them. Following
+     * the binlog again after a crash must begin before a held transaction (see
+     * {@link #resumePosition}).
+     */
+    private void onXaStep(String step, String xid, EventHeaderV4 header) {
+        switch (step) {
+            case "END" -> {
+                if (!transaction.isEmpty()) {
+                    prepared.put(xid, new Prepared(java.util.List.copyOf(transaction), safePosition));
+                    transaction.clear();
+                }
+            }
+            case "COMMIT" -> {
+                // an XID the stream never saw prepared a transaction before the stream began; the
+                // run saw none prepared then (XA RECOVER) or reads with locks
+                Prepared p = prepared.remove(xid);
+                if (p != null) {
+                    sink.addCommitted(p.keys(), header.getTimestamp() > 0 ? header.getTimestamp() : System.currentTimeMillis(),
+                            endOf(header), true);
+                }
+            }
+            default -> prepared.remove(xid);
+        }
+        markSafe(header);
+    }
+
+    /**
      * A transaction ended: its keys become visible to the applier all at once. Handing over half a
      * transaction would let the applier re-read one row of a unique-value swap without the other,
      * and collide with the other's stale copy in the shadow table.
@@ -374,12 +421,19 @@ public final class BinlogStreamer implements AutoCloseable {
     private void markSafe(EventHeaderV4 header) {
         if (!transaction.isEmpty()) {
             // the commit's own timestamp (whole seconds): how old a change is when it is applied
-            sink.addAll(transaction, header.getTimestamp() > 0 ? header.getTimestamp() : System.currentTimeMillis());
+            sink.addCommitted(transaction, header.getTimestamp() > 0 ? header.getTimestamp() : System.currentTimeMillis(),
+                    endOf(header), false);
             transaction.clear();
         }
-        if (header.getNextPosition() > 0 && file != null) {
-            safePosition = new BinlogPosition(file, header.getNextPosition());
+        BinlogPosition end = endOf(header);
+        if (end != null) {
+            safePosition = end;
         }
+    }
+
+    /** Where the event ends in the binlog, or null when the header does not say. */
+    private BinlogPosition endOf(EventHeaderV4 header) {
+        return header.getNextPosition() > 0 && file != null ? new BinlogPosition(file, header.getNextPosition()) : null;
     }
 
     private void advance(BinlogPosition p) {
@@ -401,14 +455,25 @@ public final class BinlogStreamer implements AutoCloseable {
         }
     }
 
-    /** The end of the last event handled; every key before it is in the change set. */
     /**
-     * The end of the last whole transaction handed over: the keys of every transaction before it
-     * are in the change set (or already taken from it). Following the binlog again from here
-     * misses nothing.
+     * Where following the binlog again misses nothing: the end of the last whole transaction handed
+     * over (the keys of every transaction before it are in the change set, or already taken from
+     * it), or the start of the oldest XA transaction still prepared, whose keys are only held here.
      */
-    public BinlogPosition safePosition() {
-        return safePosition;
+    public BinlogPosition resumePosition() {
+        BinlogPosition at = safePosition;
+        for (Prepared p : prepared.values()) {
+            if (p.from() != null && p.from().compareTo(at) < 0) {
+                at = p.from();
+            }
+        }
+        return at;
+    }
+
+    /** XA transactions that changed the table, are prepared and are not yet committed or rolled back. */
+    @Override
+    public int preparedTransactions() {
+        return prepared.size();
     }
 
     public BinlogPosition position() {
@@ -444,6 +509,7 @@ public final class BinlogStreamer implements AutoCloseable {
     }
 
     /** Waits until every event before {@code target} has been handled; false when the time ran out. */
+    @Override
     public boolean reachedWithin(BinlogPosition target, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {

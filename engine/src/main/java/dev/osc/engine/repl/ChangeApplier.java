@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -19,11 +20,11 @@ import java.util.List;
  * inserts and primary-key updates all reduce to that.
  *
  * <p>While the copy runs, what happens to a key depends on the copy's watermarks (see
- * {@link dev.osc.engine.copy.RangeTracker}): up to {@code copied} it is re-applied; above
- * {@code handedOut} it is dropped, because the range that will hold it reads the row later;
- * in between, in a range still being copied, its shadow row is deleted and the key is handed
- * back to wait until that range is done (the copy takes shared locks on what it reads, so the
- * change committed after the copied row, and the delete waits for the copy to commit).
+ * {@link dev.osc.engine.copy.RangeTracker}), compared by the server: up to {@code copied} it is
+ * re-applied; above {@code handedOut} it is dropped, because the range that will hold it is cut
+ * later and reads the row then; in between, in a range being copied (or done out of order), it is
+ * handed back untouched, to be applied once that range is done. Such a range may have read the row
+ * before the change, deleted rows included, so the key must wait for it whatever the row's state.
  *
  * <p>All deletes of a set run before its inserts, in one transaction, so a unique value that moved
  * between two rows of the set never collides with itself. The transaction uses autocommit off
@@ -59,78 +60,93 @@ public final class ChangeApplier {
         if (log.isTraceEnabled()) {
             log.trace("apply {} keys, copied {}, handed out {}: {}", keys.size(), copied, handedOut, keys);
         }
-        boolean waiting = !copied.equals(handedOut);
-        return Retry.onLockConflict("applying changes", () -> Retry.inTransaction(c, () -> {
+        List<RowKey> due = new ArrayList<>();
+        List<RowKey> later = new ArrayList<>();
+        if (copied.all()) {
+            due = keys;
+        } else if (copied.none() && handedOut.all()) {
+            later = keys;
+        } else {
             for (int from = 0; from < keys.size(); from += batchKeys) {
-                delete(c, keys.subList(from, Math.min(keys.size(), from + batchKeys)), handedOut);
+                sort(c, keys.subList(from, Math.min(keys.size(), from + batchKeys)), copied, handedOut, due, later);
             }
-            List<RowKey> later = new ArrayList<>();
-            for (int from = 0; from < keys.size(); from += batchKeys) {
-                List<RowKey> part = keys.subList(from, Math.min(keys.size(), from + batchKeys));
-                if (!copied.none()) {
-                    insert(c, part, copied);
-                }
-                if (waiting) {
-                    later.addAll(between(c, part, copied, handedOut));
-                }
-            }
+        }
+        if (due.isEmpty()) {
             return later;
+        }
+        List<RowKey> apply = due;
+        Retry.onLockConflict("applying changes", () -> Retry.inTransaction(c, () -> {
+            for (int from = 0; from < apply.size(); from += batchKeys) {
+                delete(c, apply.subList(from, Math.min(apply.size(), from + batchKeys)));
+            }
+            for (int from = 0; from < apply.size(); from += batchKeys) {
+                insert(c, apply.subList(from, Math.min(apply.size(), from + batchKeys)));
+            }
+            return null;
         }));
-    }
-
-    private void delete(Connection c, List<RowKey> keys, Watermark upTo) throws SQLException {
-        PrimaryKey.Predicate onShadow = key.in(true, keys.size());
-        String where = onShadow.sql() + (upTo.all() ? "" : " AND " + key.atMost(true).sql());
-        try (PreparedStatement ps = c.prepareStatement(sql.deleteFromShadow(where))) {
-            int next = key.bindAll(ps, 1, onShadow, keys);
-            if (!upTo.all()) {
-                key.atMost(true).bind(ps, next, key.columns(), upTo.upTo());
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private void insert(Connection c, List<RowKey> keys, Watermark upTo) throws SQLException {
-        PrimaryKey.Predicate onSource = key.in(false, keys.size());
-        String where = onSource.sql() + (upTo.all() ? "" : " AND " + key.atMost(false).sql());
-        try (PreparedStatement ps = c.prepareStatement(sql.insertSelect(where))) {
-            int next = key.bindAll(ps, 1, onSource, keys);
-            if (!upTo.all()) {
-                key.atMost(false).bind(ps, next, key.columns(), upTo.upTo());
-            }
-            ps.executeUpdate();
-        }
+        return later;
     }
 
     /**
-     * The keys of the set that the source holds in the ranges being copied. The server compares,
-     * by the key's own collation; a key deleted there needs nothing more (its shadow row is gone).
+     * Waits until no transaction holds a row of these keys: an XA transaction's commit is in the
+     * binlog before the engine makes it visible, and only its row locks tell when it is.
      */
-    private List<RowKey> between(Connection c, List<RowKey> keys, Watermark copied, Watermark handedOut)
-            throws SQLException {
-        PrimaryKey.Predicate onSource = key.in(false, keys.size());
-        String where = onSource.sql();
-        if (!copied.none()) {
-            where += " AND " + key.greaterThan(false).sql();
+    public void awaitLocks(Connection c, Collection<RowKey> keys) throws SQLException {
+        List<RowKey> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += batchKeys) {
+            List<RowKey> part = all.subList(from, Math.min(all.size(), from + batchKeys));
+            PrimaryKey.Predicate onSource = key.in(false, part.size());
+            Retry.onLockConflict("waiting for XA transactions", () -> Retry.inTransaction(c, () -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.lockKeys(onSource.sql()))) {
+                    key.bindAll(ps, 1, onSource, part);
+                    ps.executeQuery().close();
+                }
+                return null;
+            }));
         }
-        if (!handedOut.all()) {
-            where += " AND " + key.atMost(false).sql();
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql.selectKeys(where))) {
-            int next = key.bindAll(ps, 1, onSource, keys);
-            if (!copied.none()) {
-                next = key.greaterThan(false).bind(ps, next, key.columns(), copied.upTo());
+    }
+
+    /** Sorts the keys into those due now and those that wait for their range; drops the rest. */
+    private void sort(Connection c, List<RowKey> keys, Watermark copied, Watermark handedOut, List<RowKey> due,
+                      List<RowKey> later) throws SQLException {
+        PrimaryKey.Bands bands = key.bands(keys.size(), copied.none(), handedOut.all());
+        try (PreparedStatement ps = c.prepareStatement(bands.sql())) {
+            int next = 1;
+            if (bands.atMostCopied() != null) {
+                next = bands.atMostCopied().bind(ps, next, key.columns(), copied.upTo());
             }
-            if (!handedOut.all()) {
-                key.atMost(false).bind(ps, next, key.columns(), handedOut.upTo());
+            if (bands.aboveHandedOut() != null) {
+                next = bands.aboveHandedOut().bind(ps, next, key.columns(), handedOut.upTo());
             }
-            List<RowKey> out = new ArrayList<>();
+            key.bindAll(ps, next, keys);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(key.read(rs, 1));
+                    RowKey k = keys.get(rs.getInt(1));
+                    switch (rs.getInt(2)) {
+                        case 0 -> due.add(k);
+                        case 1 -> later.add(k);
+                        default -> {
+                            // above every range handed out: the range that will hold it reads it later
+                        }
+                    }
                 }
             }
-            return out;
+        }
+    }
+
+    private void delete(Connection c, List<RowKey> keys) throws SQLException {
+        PrimaryKey.Predicate onShadow = key.in(true, keys.size());
+        try (PreparedStatement ps = c.prepareStatement(sql.deleteFromShadow(onShadow.sql()))) {
+            key.bindAll(ps, 1, onShadow, keys);
+            ps.executeUpdate();
+        }
+    }
+
+    private void insert(Connection c, List<RowKey> keys) throws SQLException {
+        PrimaryKey.Predicate onSource = key.in(false, keys.size());
+        try (PreparedStatement ps = c.prepareStatement(sql.insertSelect(onSource.sql()))) {
+            key.bindAll(ps, 1, onSource, keys);
+            ps.executeUpdate();
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * The keys of the table's rows changed since the cut-over, read from the binlog from the cut-over
  * position on and for as long as the revert runs. Only keys: rows are re-read from the table.
  */
-final class ChangeFeed implements AutoCloseable {
+final class ChangeFeed implements AutoCloseable, dev.osc.engine.cutover.CutOver.Stream {
     /** A stream that does not move for this long while behind is taken for stuck. */
     private static final Duration STALLED = Duration.ofSeconds(60);
 
@@ -71,8 +71,14 @@ final class ChangeFeed implements AutoCloseable {
     }
 
     /** Waits, at most {@code wait}, until every change before {@code position} is in the feed. */
-    boolean reachedWithin(BinlogPosition position, Duration wait) throws InterruptedException {
+    @Override
+    public boolean reachedWithin(BinlogPosition position, Duration wait) throws InterruptedException {
         return streamer.reachedWithin(position, wait);
+    }
+
+    @Override
+    public int preparedTransactions() {
+        return streamer.preparedTransactions();
     }
 
     void awaitPosition(BinlogPosition position, Duration wait) throws InterruptedException {

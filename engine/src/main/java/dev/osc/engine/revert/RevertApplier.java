@@ -50,7 +50,7 @@ final class RevertApplier {
         this.oldKey = target.oldKey();
         // INSERT, never REPLACE: a REPLACE would delete a colliding stale row and its kept values with it
         this.statements = new CopyStatements(target.database(), target.current().name(), target.old().name(),
-                target.back(), key, false);
+                target.back(), key);
         this.comparer = new RowComparer(target);
         this.batchKeys = batchKeys;
         this.kept = target.kept();

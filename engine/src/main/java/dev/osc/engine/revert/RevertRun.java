@@ -160,7 +160,7 @@ final class RevertRun {
      * back. Writes wait meanwhile, so a stream that lags more than the lock wait gives the attempt up.
      */
     private void drainUnderLock(Connection lockHolder) throws Exception {
-        CutOver.requireStreamCaughtUp(feed::reachedWithin, lockHolder, config.lockWait());
+        CutOver.requireStreamCaughtUp(feed, lockHolder, config.lockWait());
         applyAllPending(lockHolder);
     }
 
