@@ -68,6 +68,11 @@ public final class CompareCommand implements Callable<Integer> {
             description = "An option added to osc's command line (repeatable), e.g. --osc-arg=--chunk-time=20ms.")
     List<String> oscArgs = new java.util.ArrayList<>();
 
+    @Option(names = "--server-option", paramLabel = "OPTION",
+            description = "A mariadbd option for the sandbox (repeatable), after osc's own sandbox settings,"
+                    + " e.g. --server-option=--innodb-log-file-size=1G.")
+    List<String> serverOptions = new java.util.ArrayList<>();
+
     @Option(names = "--load", paramLabel = "sysbench|builtin",
             description = "Who fills the table and writes during the runs (default: sysbench when installed, else builtin).")
     LoadChoice load;
@@ -109,7 +114,7 @@ public final class CompareCommand implements Callable<Integer> {
         try {
             console.println("Starting a sandbox MariaDB in " + dir + " ...");
             console.flush();
-            server = SandboxServer.start(dir.resolve("server"), 0);
+            server = SandboxServer.start(dir.resolve("server"), 0, port -> serverOptions);
             console.printf("Sandbox MariaDB on 127.0.0.1:%d (pid %d).%n", server.port(), server.pid());
             DemoDatabase db = new DemoDatabase(server.jdbcUrl());
             Sysbench sysbench = loadChoice == LoadChoice.sysbench ? new Sysbench(sysbenchTool, server.port(), rows) : null;
@@ -182,7 +187,8 @@ public final class CompareCommand implements Callable<Integer> {
         s.put("machine", MachineInfo.machine());
         s.put("OS", MachineInfo.os());
         s.put("Java", MachineInfo.java());
-        s.put("MariaDB", serverVersion(db) + ", osc's sandbox settings (256M buffer pool, row binlog, flush at commit off)");
+        s.put("MariaDB", serverVersion(db) + ", osc's sandbox settings (256M buffer pool, 16M redo log, row binlog, flush"
+                + " at commit off)" + (serverOptions.isEmpty() ? "" : " and " + MarkdownReport.code(String.join(" ", serverOptions))));
         s.put("sysbench", sysbench.version());
         s.put("percona-toolkit", ptOsc.version());
         s.put("table", String.format(Locale.ROOT, "`%s`, %,d rows, filled by %s", SbTables.TABLE, rows, filledBy));

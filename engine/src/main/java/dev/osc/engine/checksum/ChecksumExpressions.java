@@ -58,20 +58,25 @@ public final class ChecksumExpressions {
         return "MD5(" + rowValue(mapping, onTarget) + ")";
     }
 
-    /** {@code CONCAT_WS(...)} of one side's columns, normalised and with a NULL marker per column. */
+    /**
+     * {@code CONCAT_WS(...)} of one side's columns, normalised, and a NULL marker per column that
+     * can be NULL on either side (CONCAT_WS skips NULLs, so without it {@code (NULL, 'a')} and
+     * {@code ('a', NULL)} would look alike; NOT NULL columns need none, which saves a third).
+     */
     public static String rowValue(ColumnMapping mapping, boolean onTarget) {
         List<String> parts = new ArrayList<>();
-        StringBuilder nulls = new StringBuilder("CONCAT(");
-        boolean first = true;
+        List<String> nulls = new ArrayList<>();
         for (ColumnMapping.Pair p : mapping.copied()) {
             Column col = onTarget ? p.target() : p.source();
             String ref = Sql.quote(col.name());
             parts.add(p.converted() ? normalizeTo(p.target(), ref) : plain(col, ref));
-            nulls.append(first ? "" : ", ").append("ISNULL(").append(ref).append(')');
-            first = false;
+            if (p.source().nullable() || p.target().nullable()) {
+                nulls.add("ISNULL(" + ref + ")");
+            }
         }
-        nulls.append(')');
-        parts.add(nulls.toString());
+        if (!nulls.isEmpty()) {
+            parts.add("CONCAT(" + String.join(", ", nulls) + ")");
+        }
         return "CONCAT_WS('#', " + String.join(", ", parts) + ")";
     }
 
