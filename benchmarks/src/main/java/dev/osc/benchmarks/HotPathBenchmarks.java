@@ -1,5 +1,12 @@
 package dev.osc.benchmarks;
 
+import dev.osc.engine.alter.AlterParser;
+import dev.osc.engine.alter.ColumnMapping;
+import dev.osc.engine.inspect.TableInfo;
+import dev.osc.engine.copy.ChunkSizer;
+import dev.osc.engine.copy.CopyStatements;
+import dev.osc.engine.copy.ReadMode;
+import dev.osc.engine.db.BinlogPosition;
 import dev.osc.engine.inspect.Column;
 import dev.osc.engine.key.KeyColumn;
 import dev.osc.engine.key.PrimaryKey;
@@ -18,13 +25,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-change work osc does outside the server: decoding a changed row's key from a binlog
- * row, de-duplicating keys in the change set, and building the applier's statements. Each
+ * The per-change and per-chunk work osc does outside the server: decoding a changed row's key from
+ * a binlog row, de-duplicating keys in the change set, building the applier's and the copy's
+ * statements, and sizing the next chunk. Each
  * benchmark handles one transaction of {@link #KEYS} keys, so the score reads as keys per
  * microsecond times {@link #KEYS}.
  */
@@ -45,6 +54,11 @@ public class HotPathBenchmarks {
     private Serializable[] texts;
     private Serializable[] times;
     private List<RowKey> withRepeats;
+    private CopyStatements statements;
+    private static final BinlogPosition END = new BinlogPosition("binlog.000007", 123_456_789L);
+    private static final Duration TARGET = Duration.ofMillis(500);
+    private static final Duration[] CHUNK_TIMES = {Duration.ofMillis(310), Duration.ofMillis(505), Duration.ofMillis(780),
+            Duration.ofMillis(120), Duration.ofMillis(499), Duration.ofMillis(2400), Duration.ofMillis(520), Duration.ofMillis(450)};
 
     private static Column column(String name, String type, String columnType, String charset, String collation) {
         return new Column(name, 1, type, columnType, charset, collation, false, false, 0, null, false);
@@ -59,6 +73,11 @@ public class HotPathBenchmarks {
         textKey = new KeyColumn(code, code);
         timeKey = new KeyColumn(at, at);
         composite = new PrimaryKey(List.of(intKey, textKey));
+        Column label = column("label", "varchar", "varchar(64)", "utf8mb4", "utf8mb4_general_ci");
+        TableInfo orders = new TableInfo("shop", "orders", "InnoDB", List.of(id, code, label), List.of("id", "code"), false,
+                0, 0, 0);
+        ColumnMapping mapping = ColumnMapping.build(orders, orders, AlterParser.parse("ADD INDEX l (label)", "shop", "orders"));
+        statements = new CopyStatements("shop", "orders", "orders_osc_new", mapping, composite, true, ReadMode.CONSISTENT);
         ints = new Serializable[KEYS];
         texts = new Serializable[KEYS];
         times = new Serializable[KEYS];
@@ -102,12 +121,36 @@ public class HotPathBenchmarks {
         return last;
     }
 
-    /** Handing a transaction's keys to the change set and draining them, repeats folded. */
+    /** Handing a transaction's keys to the change set and taking them out, repeats folded. */
     @Benchmark
     public int deduplicateAndDrain() {
         ChangeSet set = new ChangeSet();
-        set.addAll(withRepeats);
-        return set.drain(Integer.MAX_VALUE).size();
+        set.addCommitted(withRepeats, 1_700_000_000_000L, END, false);
+        return set.take(Integer.MAX_VALUE).keys().size();
+    }
+
+    /** Building the query that sorts a batch of 500 composite keys into the copy's watermark bands. */
+    @Benchmark
+    public int buildBandsQuery() {
+        return composite.bands(500, false, false).sql().length();
+    }
+
+    /** The next chunk's size from the last chunk's time, for each chunk of a 1M-row copy at 1,000 rows. */
+    @Benchmark
+    public int nextChunkSizes() {
+        ChunkSizer size = new ChunkSizer(1000, 50_000);
+        int sum = 0;
+        for (int i = 0; i < KEYS; i++) {
+            size.tookFor(CHUNK_TIMES[i & 7], TARGET);
+            sum += size.rows();
+        }
+        return sum;
+    }
+
+    /** Building the next chunk boundary's query (the row {@code n} rows after the last) on a composite key. */
+    @Benchmark
+    public int buildBoundaryQuery() {
+        return statements.boundary(false).length();
     }
 
     /** Building the applier's IN-list predicate for a batch of 500 composite keys. */

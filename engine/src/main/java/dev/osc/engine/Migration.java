@@ -6,6 +6,7 @@ import dev.osc.engine.alter.ColumnMapping;
 import dev.osc.engine.checksum.ChecksumExpressions;
 import dev.osc.engine.checksum.Checksummer;
 import dev.osc.engine.copy.CopyStatements;
+import dev.osc.engine.copy.ChunkSizer;
 import dev.osc.engine.copy.CopyThreads;
 import dev.osc.engine.control.ControlChannel;
 import dev.osc.engine.control.ControlLoop;
@@ -829,12 +830,12 @@ public final class Migration implements Controllable {
 
         private void copyWorker(int slot, AtomicReference<Throwable> failure) {
             try (Connection c = Connections.open(sessions)) {
-                int chunkRows = config.initialChunkRows();
+                ChunkSizer size = new ChunkSizer(config.initialChunkRows(), config.maxChunkRows());
                 while (slot < copyWorkers() && failure.get() == null) {
                     if (!awaitCopyAllowed()) {
                         return;
                     }
-                    KeyRange range = ranges.next(c, chunkRows);
+                    KeyRange range = ranges.next(c, size.rows());
                     if (range == null) {
                         return;
                     }
@@ -844,10 +845,7 @@ public final class Migration implements Controllable {
                     long took = Math.max(1, System.nanoTime() - t0);
                     rowsCopied.addAndGet(rows);
                     listener.chunkCopied(rows, Duration.ofNanos(took));
-                    // Follow the time target, but change the size at most 2x per chunk so one slow
-                    // chunk (a lock wait, a cold page) does not collapse it.
-                    double factor = Math.max(0.5, Math.min(2.0, (double) settings.chunkTime().toNanos() / took));
-                    chunkRows = (int) Math.max(10, Math.min(config.maxChunkRows(), chunkRows * factor));
+                    size.tookFor(Duration.ofNanos(took), settings.chunkTime());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -13,10 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * osc as a user runs it, {@code osc run --method copy --execute} with every other setting at its
- * default, in its own JVM (default heap limit) started from this jar, which holds the cli.
+ * default, in its own JVM (default heap limit, the launcher's JVM options) started from this jar,
+ * which holds the cli.
  */
 final class OscRun implements Contender {
     static final long TIMEOUT_MINUTES = 60;
+    /** The JVM options the ./osc launcher starts osc with (see the launcher for why). */
+    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private final Path javaExecutable;
     private final String classPath;
@@ -65,8 +68,9 @@ final class OscRun implements Contender {
         Path log = target.workDir().resolve("osc.log");
         Path peakFile = target.workDir().resolve("osc-heap.properties");
         Files.deleteIfExists(peakFile);
-        List<String> cmd = new ArrayList<>(List.of(javaExecutable.toString(), "-cp", classPath,
-                OscWithHeapPeak.class.getName(), peakFile.toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaExecutable.toString()));
+        cmd.addAll(JVM_OPTIONS);
+        cmd.addAll(List.of("-cp", classPath, OscWithHeapPeak.class.getName(), peakFile.toString()));
         cmd.addAll(options(target.port()));
         Process p = target.children().start(cmd, log);
         if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
