@@ -8,6 +8,7 @@ import java.util.Arrays;
  * java -jar benchmarks/target/benchmarks.jar jmh [JMH options]      the hot-path micro-benchmarks
  * java -jar benchmarks/target/benchmarks.jar estimate [rows]        plan estimate vs real copy time
  * java -jar benchmarks/target/benchmarks.jar compare [options]      osc vs ALTER and pt-online-schema-change (docs/benchmarks.md)
+ * java -jar benchmarks/target/benchmarks.jar apply-rate [options]   whether osc's change apply keeps up with a write load
  * </pre>
  */
 public final class Bench {
@@ -21,8 +22,10 @@ public final class Bench {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "estimate" -> EstimateAccuracy.main(rest);
             case "compare" -> System.exit(dev.osc.benchmarks.compare.CompareCommand.run(rest));
+            case "apply-rate" -> System.exit(dev.osc.benchmarks.apply.ApplyRateCommand.run(rest));
             default -> {
-                System.err.println("usage: java -jar benchmarks.jar jmh [JMH options] | estimate [rows] | compare [--help]");
+                System.err.println("usage: java -jar benchmarks.jar jmh [JMH options] | estimate [rows] | compare [--help]"
+                        + " | apply-rate [--help]");
                 System.exit(2);
             }
         }

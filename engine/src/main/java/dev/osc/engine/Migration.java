@@ -36,6 +36,7 @@ import dev.osc.engine.plan.Planner;
 import dev.osc.engine.repl.BinlogStreamer;
 import dev.osc.engine.repl.ChangeApplier;
 import dev.osc.engine.repl.ChangeSet;
+import dev.osc.engine.repl.ParallelWriter;
 import dev.osc.engine.state.Checkpoint;
 import dev.osc.engine.state.EarlierRuns;
 import dev.osc.engine.state.EarlierRuns.Resume;
@@ -522,6 +523,10 @@ public final class Migration implements Controllable {
         private ReadMode reads = ReadMode.LOCKING;
         /** Copy workers at the start of the copy. */
         private int startThreads;
+        /** Writes due changes in parallel where the table's rows are independent; null where they are not. */
+        private ParallelWriter writer;
+        /** While the main thread applies under a table lock (checksum start, cut-over). */
+        private boolean underTableLock;
         /** Why osc chose the number of copy workers it did, or null when the user gave it. */
         private String threadsChosen;
         private String sourceDefinition;
@@ -603,7 +608,13 @@ public final class Migration implements Controllable {
             streamer = new BinlogStreamer(config.connection(), plan.source(), key, changes, config.binlogReconnectAttempts());
             streamer.start(from);
             masterPosition = from;
-            pool = Connections.pool(sessions, "work", CHECKSUM_THREADS + 2);
+            int applyThreads = config.applyThreads() != MigrationConfig.AUTO_THREADS ? config.applyThreads()
+                    : CopyThreads.halfTheServer(main, server).count();
+            pool = Connections.pool(sessions, "work", 2 + applyThreads);
+            if (applyThreads > 1 && new Inspector(main).uniqueKeys(shadow).size() == 1) {
+                // the primary key is the only unique key: no two changed rows can meet, so they apply side by side
+                writer = new ParallelWriter(applier, pool::getConnection, applyThreads);
+            }
             startThrottler();
 
             long copyStart = System.nanoTime();
@@ -1037,7 +1048,14 @@ public final class Migration implements Controllable {
             }
             // the watermarks are read after that wait: a range cut later reads the changes dropped here
             Watermark copied = copiedWatermark();
-            List<RowKey> later = applier.apply(c, batch.keys(), copied, handedOutWatermark());
+            ChangeApplier.Sorted sorted = applier.sort(c, batch.keys(), copied, handedOutWatermark());
+            if (writer == null || underTableLock) {
+                // under a table lock only the lock holder can write the shadow table
+                applier.write(c, sorted.due());
+            } else {
+                writer.write(c, sorted.due());
+            }
+            List<RowKey> later = sorted.later();
             synchronized (waiting) {
                 waiting.addAll(later);
                 waitingSince = copied;
@@ -1266,7 +1284,12 @@ public final class Migration implements Controllable {
          */
         private void drainUnderLock(Connection lockHolder) throws Exception {
             CutOver.requireStreamCaughtUp(streamer, lockHolder, config.cutOverLockWait());
-            applyAllPending(lockHolder);
+            underTableLock = true;
+            try {
+                applyAllPending(lockHolder);
+            } finally {
+                underTableLock = false;
+            }
         }
 
         /**
@@ -1376,6 +1399,9 @@ public final class Migration implements Controllable {
             }
             if (streamer != null) {
                 streamer.close();
+            }
+            if (writer != null) {
+                writer.close();
             }
             if (pool != null) {
                 pool.close();

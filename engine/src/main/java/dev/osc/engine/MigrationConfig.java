@@ -40,6 +40,7 @@ public final class MigrationConfig {
     private final Duration revertWindow;
     private final Duration checkpointInterval;
     private final boolean lockingReads;
+    private final int applyThreads;
 
     /** {@link #threads()} when osc chooses the number of copy workers from the server. */
     public static final int AUTO_THREADS = 0;
@@ -82,6 +83,8 @@ public final class MigrationConfig {
         this.revertWindow = positive(b.revertWindow, "--revert-window");
         this.checkpointInterval = positive(b.checkpointInterval, "checkpoint interval");
         this.lockingReads = b.lockingReads;
+        this.applyThreads = b.applyThreads == AUTO_THREADS ? AUTO_THREADS
+                : (Integer) control(dev.osc.engine.control.Setting.THREADS, String.valueOf(b.applyThreads), "apply threads");
         control(dev.osc.engine.control.Setting.CHUNK_TIME, Durations.format(chunkTime), "--chunk-time");
     }
 
@@ -180,6 +183,11 @@ public final class MigrationConfig {
      * row locks (MariaDB; see {@link dev.osc.engine.copy.ReadMode}).
      */
     public boolean lockingReads() { return lockingReads; }
+    /**
+     * Transactions that apply one batch of changes side by side, where a table's rows are
+     * independent (its primary key is its only unique key); {@link #AUTO_THREADS}: half the server's CPUs.
+     */
+    public int applyThreads() { return applyThreads; }
 
     /** Collects settings; {@link #build()} validates them. Defaults suit a busy production primary. */
     public static final class Builder {
@@ -215,6 +223,7 @@ public final class MigrationConfig {
         private Duration revertWindow = Duration.ofMinutes(30);
         private Duration checkpointInterval = Duration.ofSeconds(5);
         private boolean lockingReads;
+        private int applyThreads = AUTO_THREADS;
 
         public Builder connection(ConnectionConfig v) { connection = v; return this; }
         public Builder database(String v) { database = v; return this; }
@@ -248,6 +257,7 @@ public final class MigrationConfig {
         public Builder revertWindow(Duration v) { revertWindow = v; return this; }
         public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
         public Builder lockingReads(boolean v) { lockingReads = v; return this; }
+        public Builder applyThreads(int v) { applyThreads = v; return this; }
 
         public MigrationConfig build() {
             return new MigrationConfig(this);

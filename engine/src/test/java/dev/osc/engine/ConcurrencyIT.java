@@ -31,9 +31,9 @@ class ConcurrencyIT {
         this.server = server;
     }
 
-    @ParameterizedTest(name = "seed {0}, {1} copy workers, {2} reads")
-    @CsvSource({"1, 1, CONSISTENT", "2, 2, CONSISTENT", "3, 4, CONSISTENT", "4, 1, LOCKING", "5, 4, LOCKING"})
-    void noWriteIsLostUnderConcurrentWriters(long seed, int threads, ReadMode reads) throws Exception {
+    @ParameterizedTest(name = "seed {0}, {1} copy workers, {2} reads, {3} apply transactions")
+    @CsvSource({"1, 1, CONSISTENT, 1", "2, 2, CONSISTENT, 2", "3, 4, CONSISTENT, 3", "4, 1, LOCKING, 1", "5, 4, LOCKING, 2"})
+    void noWriteIsLostUnderConcurrentWriters(long seed, int threads, ReadMode reads, int applyThreads) throws Exception {
         String db = server.createDatabase("conc");
         String alter = "ADD COLUMN extra VARCHAR(10) NOT NULL DEFAULT 'x', MODIFY qty BIGINT, CHANGE legacy legacy2 VARCHAR(40)";
         server.exec(db, "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, qty INT, label VARCHAR(30), price DECIMAL(12,2),"
@@ -87,7 +87,8 @@ class ConcurrencyIT {
                 writers.awaitCommits(50);
                 MigrationListener overlap = writers.overlappingEveryPhase(20);
                 result = new Migration(MigrationFixture.config(server, db, "t", alter).threads(threads)
-                        .lockingReads(reads == ReadMode.LOCKING).build(), MigrationListener.all(overlap, rec)).execute();
+                        .lockingReads(reads == ReadMode.LOCKING).applyThreads(applyThreads).build(),
+                        MigrationListener.all(overlap, rec)).execute();
                 writers.awaitCommits(50);
                 assertTrue(writers.commits() > 200, "writers committed " + writers.commits());
                 assertTrue(writers.rollbacks() > 10, "writers rolled back " + writers.rollbacks());

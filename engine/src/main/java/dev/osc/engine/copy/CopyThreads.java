@@ -23,6 +23,11 @@ public record CopyThreads(int count, String why) {
                         + " another; innodb_autoinc_lock_mode=2, safe with a row-based binlog, lets them copy side by side");
             }
         }
+        return halfTheServer(c, server);
+    }
+
+    /** Half the server's CPUs, at most {@link #MAX}: what osc may keep busy, copying or applying. */
+    public static CopyThreads halfTheServer(Connection c, ServerInfo server) throws SQLException {
         if (server.mariaDb()) {
             int cpus = number(c, "thread_pool_size", 2);
             return new CopyThreads(within(cpus / 2), "half of the server's " + cpus + " CPUs (thread_pool_size)");

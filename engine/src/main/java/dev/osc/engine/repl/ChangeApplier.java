@@ -54,37 +54,51 @@ public final class ChangeApplier {
      */
     public List<RowKey> apply(Connection c, List<RowKey> keys, Watermark copied, Watermark handedOut)
             throws SQLException {
+        Sorted sorted = sort(c, keys, copied, handedOut);
+        write(c, sorted.due());
+        return sorted.later();
+    }
+
+    /** A batch of changed keys sorted by the watermarks: those to apply now, and those that wait for their range. */
+    public record Sorted(List<RowKey> due, List<RowKey> later) {
+    }
+
+    /** Sorts the keys into those due now and those that wait for their range; drops the rest. */
+    public Sorted sort(Connection c, List<RowKey> keys, Watermark copied, Watermark handedOut) throws SQLException {
         if (keys.isEmpty() || handedOut.none()) {
-            return List.of();
+            return new Sorted(List.of(), List.of());
         }
         if (log.isTraceEnabled()) {
             log.trace("apply {} keys, copied {}, handed out {}: {}", keys.size(), copied, handedOut, keys);
         }
+        if (copied.all()) {
+            return new Sorted(keys, List.of());
+        }
+        if (copied.none() && handedOut.all()) {
+            return new Sorted(List.of(), keys);
+        }
         List<RowKey> due = new ArrayList<>();
         List<RowKey> later = new ArrayList<>();
-        if (copied.all()) {
-            due = keys;
-        } else if (copied.none() && handedOut.all()) {
-            later = keys;
-        } else {
-            for (int from = 0; from < keys.size(); from += batchKeys) {
-                sort(c, keys.subList(from, Math.min(keys.size(), from + batchKeys)), copied, handedOut, due, later);
-            }
+        for (int from = 0; from < keys.size(); from += batchKeys) {
+            sort(c, keys.subList(from, Math.min(keys.size(), from + batchKeys)), copied, handedOut, due, later);
         }
+        return new Sorted(due, later);
+    }
+
+    /** Brings the rows of these keys up to date in the shadow table, in one transaction. */
+    public void write(Connection c, List<RowKey> due) throws SQLException {
         if (due.isEmpty()) {
-            return later;
+            return;
         }
-        List<RowKey> apply = due;
         Retry.onLockConflict("applying changes", () -> Retry.inTransaction(c, () -> {
-            for (int from = 0; from < apply.size(); from += batchKeys) {
-                delete(c, apply.subList(from, Math.min(apply.size(), from + batchKeys)));
+            for (int from = 0; from < due.size(); from += batchKeys) {
+                delete(c, due.subList(from, Math.min(due.size(), from + batchKeys)));
             }
-            for (int from = 0; from < apply.size(); from += batchKeys) {
-                insert(c, apply.subList(from, Math.min(apply.size(), from + batchKeys)));
+            for (int from = 0; from < due.size(); from += batchKeys) {
+                insert(c, due.subList(from, Math.min(due.size(), from + batchKeys)));
             }
             return null;
         }));
-        return later;
     }
 
     /**
@@ -106,7 +120,6 @@ public final class ChangeApplier {
         }
     }
 
-    /** Sorts the keys into those due now and those that wait for their range; drops the rest. */
     private void sort(Connection c, List<RowKey> keys, Watermark copied, Watermark handedOut, List<RowKey> due,
                       List<RowKey> later) throws SQLException {
         PrimaryKey.Bands bands = key.bands(keys.size(), copied.none(), handedOut.all());
