@@ -90,7 +90,6 @@ public final class Migration implements Controllable {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
     private static final int CHECKSUM_CHUNK_ROWS = 10_000;
-    private static final int CHECKSUM_THREADS = 2;
     private static final int DUPLICATE_KEY = 1062;
     /** Changed keys applied per transaction: large enough for bursts, small enough for short locks. */
     private static final int APPLY_KEYS_PER_TRANSACTION = 10_000;
@@ -525,6 +524,8 @@ public final class Migration implements Controllable {
         private int startThreads;
         /** Writes due changes in parallel where the table's rows are independent; null where they are not. */
         private ParallelWriter writer;
+        /** Connections that compare the tables side by side. */
+        private int checksumThreads;
         /** While the main thread applies under a table lock (checksum start, cut-over). */
         private boolean underTableLock;
         /** Why osc chose the number of copy workers it did, or null when the user gave it. */
@@ -608,8 +609,10 @@ public final class Migration implements Controllable {
             streamer = new BinlogStreamer(config.connection(), plan.source(), key, changes, config.binlogReconnectAttempts());
             streamer.start(from);
             masterPosition = from;
-            int applyThreads = config.applyThreads() != MigrationConfig.AUTO_THREADS ? config.applyThreads()
-                    : CopyThreads.halfTheServer(main, server).count();
+            // osc keeps at most half the server's CPUs busy, whichever work it does
+            int half = CopyThreads.halfTheServer(main, server).count();
+            int applyThreads = config.applyThreads() != MigrationConfig.AUTO_THREADS ? config.applyThreads() : half;
+            checksumThreads = half;
             pool = Connections.pool(sessions, "work", 2 + applyThreads);
             if (applyThreads > 1 && new Inspector(main).uniqueKeys(shadow).size() == 1) {
                 // the primary key is the only unique key: no two changed rows can meet, so they apply side by side
@@ -1199,7 +1202,7 @@ public final class Migration implements Controllable {
         private List<Checksummer.Difference> checksumRound() throws Exception {
             List<Connection> snapshots = new ArrayList<>();
             try {
-                for (int i = 0; i < CHECKSUM_THREADS; i++) {
+                for (int i = 0; i < checksumThreads; i++) {
                     Connection s = Connections.open(sessions);
                     Queries.exec(s, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                     snapshots.add(s);

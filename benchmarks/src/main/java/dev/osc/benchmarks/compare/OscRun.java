@@ -13,12 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * osc as a user runs it, {@code osc run --method copy --execute} with every other setting at its
- * default, in its own JVM (default heap limit, the launcher's JVM options) started from this jar,
+ * default, in its own JVM (default heap limit, the launcher's nice level and JVM options) started from this jar,
  * which holds the cli.
  */
 final class OscRun implements Contender {
     static final long TIMEOUT_MINUTES = 60;
-    /** The JVM options the ./osc launcher starts osc with (see the launcher for why). */
+    /** The CPU priority and JVM options the ./osc launcher starts osc with (see the launcher for why). */
+    static final String NICE = "10";
     static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private final Path javaExecutable;
@@ -68,7 +69,7 @@ final class OscRun implements Contender {
         Path log = target.workDir().resolve("osc.log");
         Path peakFile = target.workDir().resolve("osc-heap.properties");
         Files.deleteIfExists(peakFile);
-        List<String> cmd = new ArrayList<>(List.of(javaExecutable.toString()));
+        List<String> cmd = new ArrayList<>(List.of("nice", "-n", NICE, javaExecutable.toString()));
         cmd.addAll(JVM_OPTIONS);
         cmd.addAll(List.of("-cp", classPath, OscWithHeapPeak.class.getName(), peakFile.toString()));
         cmd.addAll(options(target.port()));
