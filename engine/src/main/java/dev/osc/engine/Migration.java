@@ -37,6 +37,7 @@ import dev.osc.engine.repl.BinlogStreamer;
 import dev.osc.engine.repl.ChangeApplier;
 import dev.osc.engine.repl.ChangeSet;
 import dev.osc.engine.repl.ParallelWriter;
+import dev.osc.engine.repl.PendingChanges;
 import dev.osc.engine.state.Checkpoint;
 import dev.osc.engine.state.EarlierRuns;
 import dev.osc.engine.state.EarlierRuns.Resume;
@@ -75,13 +76,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one online schema change from preflight to swap. Copy workers fill the shadow table range
- * by range while one applier re-applies changed rows; the {@link RangeTracker}'s watermarks keep
- * the two from ever writing the same key out of order (see {@link ChangeApplier}). Both hold back
- * while the throttler says so; operators steer the run through a {@link ControlChannel}.
+ * by range while the main thread applies changed rows ({@link PendingChanges}); the
+ * {@link RangeTracker}'s watermarks keep the two from ever writing the same key out of order (see
+ * {@link ChangeApplier}). Both hold back while the throttler says so; operators steer the run
+ * through a {@link ControlChannel}.
  *
  * <p>Talks to the primary only. Until the swap it changes nothing but its own shadow table, and on
  * every failure it drops that table and leaves the original as it was.
@@ -90,7 +91,6 @@ public final class Migration implements Controllable {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
     private static final int CHECKSUM_CHUNK_ROWS = 10_000;
-    private static final int DUPLICATE_KEY = 1062;
     /** Changed keys applied per transaction: large enough for bursts, small enough for short locks. */
     private static final int APPLY_KEYS_PER_TRANSACTION = 10_000;
 
@@ -493,10 +493,6 @@ public final class Migration implements Controllable {
         private final TableNames names;
         private final String database = config.database();
         private final ChangeSet changes = new ChangeSet();
-        /** Changed keys in ranges still being copied: applied once those ranges are done. */
-        private final List<RowKey> waiting = new ArrayList<>();
-        /** One applier at a time: the copy workers apply too, when a chunk meets a stale unique value. */
-        private final ReentrantLock applyLock = new ReentrantLock();
         private BinlogStreamer streamer;
         private HikariDataSource pool;
         private RowCopier copier;
@@ -504,9 +500,7 @@ public final class Migration implements Controllable {
         private Checksummer checksummer;
         private volatile RangeTracker ranges;
         private volatile boolean copyDone;
-        private Watermark waitingSince = Watermark.NONE;
         private final AtomicLong rowsCopied = new AtomicLong();
-        private final AtomicLong changesApplied = new AtomicLong();
         private BinlogPosition masterPosition;
         private long lastProgress;
         private boolean swapped;
@@ -524,10 +518,10 @@ public final class Migration implements Controllable {
         private int startThreads;
         /** Writes due changes in parallel where the table's rows are independent; null where they are not. */
         private ParallelWriter writer;
+        /** The changes still to apply, and the applying of them. */
+        private PendingChanges pendingChanges;
         /** Connections that compare the tables side by side. */
         private int checksumThreads;
-        /** While the main thread applies under a table lock (checksum start, cut-over). */
-        private boolean underTableLock;
         /** Why osc chose the number of copy workers it did, or null when the user gave it. */
         private String threadsChosen;
         private String sourceDefinition;
@@ -618,6 +612,17 @@ public final class Migration implements Controllable {
                 // the primary key is the only unique key: no two changed rows can meet, so they apply side by side
                 writer = new ParallelWriter(applier, pool::getConnection, applyThreads);
             }
+            pendingChanges = new PendingChanges(changes, applier, writer, reads, new PendingChanges.Watermarks() {
+                @Override
+                public Watermark copied() {
+                    return copiedWatermark();
+                }
+
+                @Override
+                public Watermark handedOut() {
+                    return handedOutWatermark();
+                }
+            }, c -> streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT), listener::changesApplied);
             startThrottler();
 
             long copyStart = System.nanoTime();
@@ -655,7 +660,7 @@ public final class Migration implements Controllable {
             listener.cutOverAttempt(cut.attempts(), true, Duration.ofMillis(cut.lockMillis()));
             recordCutOver();
             enter(Phase.DONE, plan.source().name() + " has the new schema; the old table is kept as " + names.old());
-            return new MigrationResult(plan, Method.COPY, true, rowsCopied.get(), changesApplied.get(), copyTime,
+            return new MigrationResult(plan, Method.COPY, true, rowsCopied.get(), pendingChanges.applied(), copyTime,
                     Duration.ofNanos(System.nanoTime() - start), checksum[0], checksummer.rowsChecked(), checksum[1],
                     cut.attempts(), cut.lockMillis(), streamer.reconnects(), reads, startThreads);
         }
@@ -728,23 +733,21 @@ public final class Migration implements Controllable {
                 return;
             }
             lastCheckpoint = System.nanoTime();
-            applyLock.lock();
             try {
-                BinlogPosition position = streamer.resumePosition();
-                Watermark copied = copiedWatermark();
-                long rows = rowsCopied.get();
                 // everything pending, the keys that waited for ranges included: those the copy has
                 // passed must be in the shadow table before the checkpoint says so
-                releaseWaiting();
-                applyPending(c, Integer.MAX_VALUE);
-                Checkpoint cp = new Checkpoint(copied.all(), copied.all() || copied.none() ? List.of()
-                        : key.encode(copied.upTo()), rows, sourceHash, shadowHash);
-                store.checkpoint(stateId, cp.toJson(), position);
+                Standing at = pendingChanges.applyEverythingAfter(c,
+                        () -> new Standing(streamer.resumePosition(), copiedWatermark(), rowsCopied.get()));
+                Checkpoint cp = new Checkpoint(at.copied().all(), at.copied().all() || at.copied().none() ? List.of()
+                        : key.encode(at.copied().upTo()), at.rows(), sourceHash, shadowHash);
+                store.checkpoint(stateId, cp.toJson(), at.position());
             } catch (StateStoreException e) {
                 log.warn("could not save a checkpoint: {}", e.getMessage());
-            } finally {
-                applyLock.unlock();
             }
+        }
+
+        /** Where a run stands when a checkpoint is taken: binlog position first, then the copy. */
+        private record Standing(BinlogPosition position, Watermark copied, long rows) {
         }
 
         private void recordCutOver() {
@@ -783,7 +786,7 @@ public final class Migration implements Controllable {
                     startWorkers(workers, failure);
                     int applied = 0;
                     if (applyAllowed()) {
-                        applied = applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+                        applied = pendingChanges.applyNext(c, APPLY_KEYS_PER_TRANSACTION);
                     }
                     reportProgress(c, false);
                     maybeCheckpoint(c);
@@ -793,7 +796,7 @@ public final class Migration implements Controllable {
                 }
                 rethrow(failure.get());
                 copyDone = true;
-                applyPending(c, 0);
+                pendingChanges.applyNext(c, 0);
                 reportProgress(c, true);
             } finally {
                 for (Thread w : workers) {
@@ -953,7 +956,7 @@ public final class Migration implements Controllable {
                     checkStop();
                     streamer.checkHealthy();
                     if (applyAllowed()) {
-                        applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+                        pendingChanges.applyNext(c, APPLY_KEYS_PER_TRANSACTION);
                     }
                     reportProgress(c, false);
                     maybeCheckpoint(c);
@@ -988,12 +991,6 @@ public final class Migration implements Controllable {
             return true;
         }
 
-        private long pending() {
-            synchronized (waiting) {
-                return changes.size() + waiting.size();
-            }
-        }
-
         private Watermark copiedWatermark() {
             return copyDone ? Watermark.ALL : ranges == null ? Watermark.NONE : ranges.copied();
         }
@@ -1002,105 +999,9 @@ public final class Migration implements Controllable {
             return copyDone ? Watermark.ALL : ranges == null ? Watermark.NONE : ranges.handedOut();
         }
 
-        /**
-         * Applies up to {@code maxKeys} pending changes in one transaction; on failure the keys go
-         * back. Returns how many keys it took.
-         */
-        private int applyPending(Connection c, int maxKeys) throws SQLException, InterruptedException {
-            applyLock.lock();
-            try {
-                synchronized (waiting) {
-                    // keys that waited for ranges being copied: try again once the copy has moved on
-                    if (!waiting.isEmpty() && !copiedWatermark().equals(waitingSince)) {
-                        changes.addAll(waiting);
-                        waiting.clear();
-                    }
-                }
-                ChangeSet.Batch batch = changes.take(maxKeys);
-                if (batch.isEmpty()) {
-                    return 0;
-                }
-                try {
-                    listener.changesApplied(applyBatch(c, batch), batch.lagSeconds());
-                } catch (SQLException e) {
-                    changes.putBack(batch);
-                    if (e.getErrorCode() != DUPLICATE_KEY) {
-                        throw e;
-                    }
-                    applyEverythingPending(c, e);
-                }
-                return batch.keys().size();
-            } finally {
-                applyLock.unlock();
-            }
-        }
-
-        /**
-         * Applies the keys the copy has passed and parks those in ranges still being copied until the
-         * copy moves on. Returns how many were applied (or dropped: the copy will read them).
-         */
-        private int applyBatch(Connection c, ChangeSet.Batch batch) throws SQLException, InterruptedException {
-            if (reads == ReadMode.CONSISTENT) {
-                // plain reads from here on see every change of the batch
-                if (!batch.awaitLocks().isEmpty()) {
-                    applier.awaitLocks(c, batch.awaitLocks());
-                }
-                if (batch.upTo() != null) {
-                    CommitHorizon.await(c, batch.upTo(), CATCH_UP_WAIT);
-                }
-            }
-            // the watermarks are read after that wait: a range cut later reads the changes dropped here
-            Watermark copied = copiedWatermark();
-            ChangeApplier.Sorted sorted = applier.sort(c, batch.keys(), copied, handedOutWatermark());
-            if (writer == null || underTableLock) {
-                // under a table lock only the lock holder can write the shadow table
-                applier.write(c, sorted.due());
-            } else {
-                writer.write(c, sorted.due());
-            }
-            List<RowKey> later = sorted.later();
-            synchronized (waiting) {
-                waiting.addAll(later);
-                waitingSince = copied;
-            }
-            int applied = batch.keys().size() - later.size();
-            changesApplied.addAndGet(applied);
-            return applied;
-        }
-
-        /** Every parked key goes back with the pending ones. */
-        private void releaseWaiting() {
-            synchronized (waiting) {
-                changes.addAll(waiting);
-                waiting.clear();
-            }
-        }
-
-        /**
-         * A re-read row collided on a unique key with a shadow row whose own change is not applied
-         * yet (a unique value moved between rows). Catch up with the binlog and apply everything
-         * pending at once, so that both rows are deleted before either is re-inserted. A collision
-         * that survives this is a real duplicate that the new table's unique key rejects.
-         */
-        private void applyEverythingPending(Connection c, SQLException first) throws SQLException, InterruptedException {
-            SQLException last = first;
-            // keys parked at an older watermark may be due now; they are applied with the rest
-            releaseWaiting();
-            for (int attempt = 0; attempt < 3; attempt++) {
-                streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
-                ChangeSet.Batch all = changes.take(Integer.MAX_VALUE);
-                try {
-                    applyBatch(c, all);
-                    return;
-                } catch (SQLException e) {
-                    changes.putBack(all);
-                    if (e.getErrorCode() != DUPLICATE_KEY) {
-                        throw e;
-                    }
-                    last = e;
-                }
-            }
-            throw duplicates(last);
+        /** Changes pending, those that wait for their range included. */
+        private long pending() {
+            return pendingChanges == null ? 0 : pendingChanges.size();
         }
 
         /** Copies one chunk; a unique-key collision with a stale shadow row is resolved as in applying. */
@@ -1109,36 +1010,15 @@ public final class Migration implements Controllable {
                 try {
                     return copier.copy(c, range);
                 } catch (SQLException e) {
-                    if (e.getErrorCode() != DUPLICATE_KEY) {
+                    if (!PendingChanges.isDuplicateKey(e)) {
                         throw e;
                     }
                     if (attempt == 3) {
-                        throw duplicates(e);
+                        throw PendingChanges.duplicates(e);
                     }
                     streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT);
-                    applyPending(c, Integer.MAX_VALUE);
+                    pendingChanges.applyNext(c, Integer.MAX_VALUE);
                 }
-            }
-        }
-
-        private OscException duplicates(SQLException e) {
-            return new OscException(OscException.Kind.FAILED, "the new table's unique key rejects rows of the table: "
-                    + e.getMessage() + ". osc stops rather than drop a row; the original table is intact."
-                    + " Remove the duplicates (osc plan lists them) or leave the unique key out of --alter", e);
-        }
-
-        /**
-         * Applies the changes pending now. Those that arrive meanwhile are left for the next round:
-         * writers as fast as the apply would keep it going for ever (under a table lock none arrive).
-         */
-        private void applyAllPending(Connection c) throws SQLException, InterruptedException {
-            long left = pending();
-            while (left > 0) {
-                int took = applyPending(c, (int) Math.min(left, APPLY_KEYS_PER_TRANSACTION));
-                if (took == 0) {
-                    return;
-                }
-                left -= took;
             }
         }
 
@@ -1156,7 +1036,7 @@ public final class Migration implements Controllable {
                     }
                     BinlogPosition target = ServerInfo.binlogPosition(c);
                     streamer.awaitPosition(target, CATCH_UP_WAIT);
-                    applyAllPending(c);
+                    pendingChanges.applyAll(c, APPLY_KEYS_PER_TRANSACTION);
                     reportProgress(c, false);
                     maybeCheckpoint(c);
                     if (pending() < config.applyBatchKeys() || System.nanoTime() > deadline) {
@@ -1185,7 +1065,7 @@ public final class Migration implements Controllable {
                 }
                 try (Connection c = pool.getConnection()) {
                     for (Checksummer.Difference d : diffs) {
-                        applyAllPending(c);
+                        pendingChanges.applyAll(c, APPLY_KEYS_PER_TRANSACTION);
                         copier.recopy(c, d.range());
                         repaired++;
                     }
@@ -1216,7 +1096,7 @@ public final class Migration implements Controllable {
                             checkStop();
                             streamer.checkHealthy();
                             if (applyAllowed()) {
-                                applyPending(c, APPLY_KEYS_PER_TRANSACTION);
+                                pendingChanges.applyNext(c, APPLY_KEYS_PER_TRANSACTION);
                             }
                             reportProgress(c, false);
                             maybeCheckpoint(c);
@@ -1287,12 +1167,7 @@ public final class Migration implements Controllable {
          */
         private void drainUnderLock(Connection lockHolder) throws Exception {
             CutOver.requireStreamCaughtUp(streamer, lockHolder, config.cutOverLockWait());
-            underTableLock = true;
-            try {
-                applyAllPending(lockHolder);
-            } finally {
-                underTableLock = false;
-            }
+            pendingChanges.applyAllUnderLock(lockHolder, APPLY_KEYS_PER_TRANSACTION);
         }
 
         /**
@@ -1331,7 +1206,7 @@ public final class Migration implements Controllable {
             long copied = rowsCopied.get();
             double rate = elapsed.toMillis() <= 0 ? 0 : copied * 1000.0 / elapsed.toMillis();
             listener.progress(new Progress(phase, copied, Math.max(copied, plan.source().rowsEstimate()), rate,
-                    changesApplied.get(), pending(), lag, elapsed, reportedThrottle.get(),
+                    pendingChanges == null ? 0 : pendingChanges.applied(), pending(), lag, elapsed, reportedThrottle.get(),
                     phase == Phase.COPY ? copyThreads : 0));
         }
 

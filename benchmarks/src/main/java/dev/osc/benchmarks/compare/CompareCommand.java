@@ -133,6 +133,7 @@ public final class CompareCommand implements Callable<Integer> {
                 tables.fillTemplateBuiltIn(rows);
             }
             TableCheck.Checksum template = check.checksum(SbTables.TEMPLATE_DB);
+            double speedBefore = serverSpeed(db);
             console.printf(Locale.ROOT, "Template ready in %.1f s: %,d rows.%n", (System.nanoTime() - fill) / 1e9, template.rows());
 
             List<Contender> contenders = new ArrayList<>(List.of(new PlainAlter(), new PtOnlineSchemaChange(ptOsc),
@@ -148,6 +149,9 @@ public final class CompareCommand implements Callable<Integer> {
 
             Map<String, String> setup = setup(db, loads.apply(dir).describe(), sysbenchTool, ptOsc,
                     sysbench != null ? "sysbench prepare" : "built-in loader", started);
+            setup.put("machine speed", String.format(Locale.ROOT, "`SELECT BENCHMARK(%,d, CRC32(...))` took %.2f s before"
+                    + " the contenders ran and %.2f s after (shared machines vary: compare runs by it)", SPEED_LOOPS,
+                    speedBefore, serverSpeed(db)));
             Map<String, String> commands = new LinkedHashMap<>();
             contenders.forEach(c -> commands.put(c.title(), c.commandLine()));
             String report = MarkdownReport.render(rows, setup, commands, outcomes);
@@ -203,6 +207,17 @@ public final class CompareCommand implements Callable<Integer> {
             sb.append(' ').append(a.matches("[\\w.,/=:-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
         }
         return sb.toString();
+    }
+
+    private static final int SPEED_LOOPS = 20_000_000;
+
+    /** Seconds the server takes for a fixed piece of CPU work: how fast the machine was at that moment. */
+    private static double serverSpeed(DemoDatabase db) throws SQLException {
+        try (Connection c = db.open(); Statement st = c.createStatement()) {
+            long t0 = System.nanoTime();
+            st.executeQuery("SELECT BENCHMARK(" + SPEED_LOOPS + ", CRC32('the quick brown fox jumps over the lazy dog'))").close();
+            return (System.nanoTime() - t0) / 1e9;
+        }
     }
 
     private static String serverVersion(DemoDatabase db) throws SQLException {
