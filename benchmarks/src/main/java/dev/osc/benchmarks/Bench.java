@@ -9,6 +9,7 @@ import java.util.Arrays;
  * java -jar benchmarks/target/benchmarks.jar estimate [rows]        plan estimate vs real copy time
  * java -jar benchmarks/target/benchmarks.jar compare [options]      osc vs ALTER and pt-online-schema-change (docs/benchmarks.md)
  * java -jar benchmarks/target/benchmarks.jar apply-rate [options]   whether osc's change apply keeps up with a write load
+ * java -jar benchmarks/target/benchmarks.jar breakdown [options]    where a copying schema change's time goes, in plain SQL
  * </pre>
  */
 public final class Bench {
@@ -23,9 +24,10 @@ public final class Bench {
             case "estimate" -> EstimateAccuracy.main(rest);
             case "compare" -> System.exit(dev.osc.benchmarks.compare.CompareCommand.run(rest));
             case "apply-rate" -> System.exit(dev.osc.benchmarks.apply.ApplyRateCommand.run(rest));
+            case "breakdown" -> System.exit(dev.osc.benchmarks.compare.BreakdownCommand.run(rest));
             default -> {
                 System.err.println("usage: java -jar benchmarks.jar jmh [JMH options] | estimate [rows] | compare [--help]"
-                        + " | apply-rate [--help]");
+                        + " | apply-rate [--help] | breakdown [--help]");
                 System.exit(2);
             }
         }

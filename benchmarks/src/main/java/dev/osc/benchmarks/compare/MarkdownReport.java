@@ -8,7 +8,8 @@ import java.util.Map;
 final class MarkdownReport {
     static final String BUILD = "./mvnw -q -B -o -pl benchmarks -am package -DskipTests";
     static final String USAGE = "java -jar benchmarks/target/benchmarks.jar compare [--rows N] [--rate TX_PER_SEC]"
-            + " [--out docs/benchmarks.md] [--only osc,pt-osc,alter] [--load sysbench|builtin]";
+            + " [--out docs/benchmarks.md] [--only osc,pt-osc,alter] [--load sysbench|builtin] [--osc-arg=...]"
+            + " [--server-option=...]";
     /** Below this many rows a run checks the harness; it does not give figures to quote. */
     static final long RECORD_ROWS = 1_000_000;
     private static final int ERROR_CHARS = 300;
@@ -36,7 +37,9 @@ final class MarkdownReport {
                 else a built-in load with the same transaction). It checks each result table against the
                 template, writes this file (`--out`), prints it, and stops the server and every process it
                 started, also on failure or Ctrl-C. `--only` picks contenders; one that is not installed is
-                reported as such (`apt-get install -y percona-toolkit sysbench`).
+                reported as such (`apt-get install -y percona-toolkit sysbench`). osc runs as `./osc` starts
+                it (nice 10, the JVM's C1 compiler only, the serial GC) with its defaults; `--osc-arg` adds
+                options to its command line, `--server-option` options to the sandbox's `mariadbd`.
 
                 """);
         md.append("## Results\n\n");
