@@ -20,7 +20,6 @@ import dev.osc.engine.copy.Watermark;
 import dev.osc.engine.cutover.CutOver;
 import dev.osc.engine.cutover.TableNames;
 import dev.osc.engine.db.BinlogPosition;
-import dev.osc.engine.db.CommitHorizon;
 import dev.osc.engine.db.Connections;
 import dev.osc.engine.db.Queries;
 import dev.osc.engine.db.ServerInfo;
@@ -665,22 +664,15 @@ public final class Migration implements Controllable {
                     cut.attempts(), cut.lockMillis(), streamer.reconnects(), reads, startThreads);
         }
 
-        /**
-         * Plain reads, which take no row locks on the table, wherever the server tells when a change
-         * in the binlog has become visible to them; locking reads otherwise, or when asked for.
-         */
+        /** The reads of this run ({@link ReadMode#choose}); a fall-back to locking reads is said. */
         private ReadMode readMode(ServerInfo server) throws SQLException {
-            if (config.lockingReads()) {
-                return ReadMode.LOCKING;
-            }
-            Optional<String> why = CommitHorizon.unsupportedReason(main, server);
-            if (why.isPresent()) {
+            ReadMode.Choice choice = ReadMode.choose(main, server, config.lockingReads());
+            if (choice.mode() == ReadMode.LOCKING && !config.lockingReads()) {
                 listener.notice("osc reads " + plan.source().name() + " with LOCK IN SHARE MODE, so writes to rows it"
-                        + " copies wait for their chunk: " + why.get());
-                return ReadMode.LOCKING;
+                        + " copies wait for their chunk: " + choice.why());
             }
-            log.info("reading {} with plain consistent reads: no row locks", plan.source().name());
-            return ReadMode.CONSISTENT;
+            log.info("reading {} with {} reads", plan.source().name(), choice.mode().name().toLowerCase(java.util.Locale.ROOT));
+            return choice.mode();
         }
 
         /**
@@ -968,27 +960,8 @@ public final class Migration implements Controllable {
         /** Whether every unique key of the shadow is one the source enforces on the same columns. */
         private boolean onlyExistingUniqueKeys(ColumnMapping mapping) throws SQLException {
             Inspector inspector = new Inspector(main);
-            java.util.Set<List<String>> sourceKeys = inspector.uniqueKeys(Sql.quote(database, plan.source().name()));
-            java.util.Map<String, String> toSource = new java.util.HashMap<>();
-            // a converted column (another collation or type) may make equal what was distinct: such a
-            // key counts as new
-            mapping.copied().stream().filter(p -> !p.converted()).forEach(p -> toSource.put(
-                    p.target().name().toLowerCase(java.util.Locale.ROOT), p.source().name().toLowerCase(java.util.Locale.ROOT)));
-            for (List<String> shadowKey : inspector.uniqueKeys(Sql.quote(database, names.shadow()))) {
-                List<String> asSource = new ArrayList<>();
-                for (String part : shadowKey) {
-                    String column = part.replaceAll("\\(\\d+\\)$", "");
-                    String mapped = toSource.get(column);
-                    if (mapped == null) {
-                        return false;
-                    }
-                    asSource.add(mapped + part.substring(column.length()));
-                }
-                if (!sourceKeys.contains(asSource)) {
-                    return false;
-                }
-            }
-            return true;
+            return mapping.uniqueKeysEnforcedBySource(inspector.uniqueKeys(Sql.quote(database, plan.source().name())),
+                    inspector.uniqueKeys(Sql.quote(database, names.shadow())));
         }
 
         private Watermark copiedWatermark() {

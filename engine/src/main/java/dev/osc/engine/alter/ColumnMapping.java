@@ -145,4 +145,30 @@ public final class ColumnMapping {
                 : c.defaultValue() != null ? " (default " + c.defaultValue() + ")" : c.nullable() ? " (default NULL)" : "")));
         return out;
     }
+
+    /**
+     * Whether every unique key of the new table (its parts, as SHOW INDEX gives them) is one the
+     * source enforces on the same columns. A column that changes type or collation may make equal
+     * what was distinct, so a key on such a column counts as new.
+     */
+    public boolean uniqueKeysEnforcedBySource(java.util.Set<List<String>> sourceKeys, java.util.Set<List<String>> newKeys) {
+        java.util.Map<String, String> toSource = new java.util.HashMap<>();
+        copied.stream().filter(p -> !p.converted()).forEach(p -> toSource.put(
+                p.target().name().toLowerCase(Locale.ROOT), p.source().name().toLowerCase(Locale.ROOT)));
+        for (List<String> newKey : newKeys) {
+            List<String> asSource = new ArrayList<>();
+            for (String part : newKey) {
+                String column = part.replaceAll("\\(\\d+\\)$", "");
+                String mapped = toSource.get(column);
+                if (mapped == null) {
+                    return false;
+                }
+                asSource.add(mapped + part.substring(column.length()));
+            }
+            if (!sourceKeys.contains(asSource)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -30,4 +30,21 @@ public enum ReadMode {
     public String clause() {
         return clause;
     }
+
+    /** The reads a run will use, and why locking ones where it falls back to them (null otherwise). */
+    public record Choice(ReadMode mode, String why) {
+    }
+
+    /**
+     * Plain reads wherever the server tells when a change in the binlog has become visible to them
+     * ({@link dev.osc.engine.db.CommitHorizon}); locking reads otherwise, or when asked for.
+     */
+    public static Choice choose(java.sql.Connection c, dev.osc.engine.db.ServerInfo server, boolean lockingAsked)
+            throws java.sql.SQLException {
+        if (lockingAsked) {
+            return new Choice(LOCKING, "asked for with --locking-reads");
+        }
+        return dev.osc.engine.db.CommitHorizon.unsupportedReason(c, server).map(why -> new Choice(LOCKING, why))
+                .orElse(new Choice(CONSISTENT, null));
+    }
 }

@@ -10,12 +10,15 @@ import dev.osc.engine.check.CheckContext;
 import dev.osc.engine.check.Preflight;
 import dev.osc.engine.check.Problem;
 import dev.osc.engine.copy.CopyStatements;
+import dev.osc.engine.copy.CopyThreads;
 import dev.osc.engine.copy.KeyRange;
+import dev.osc.engine.copy.ReadMode;
 import dev.osc.engine.copy.RowCopier;
 import dev.osc.engine.cutover.TableNames;
 import dev.osc.engine.db.Queries;
 import dev.osc.engine.db.ServerInfo;
 import dev.osc.engine.db.Sql;
+import dev.osc.engine.inspect.Column;
 import dev.osc.engine.inspect.Inspector;
 import dev.osc.engine.inspect.TableInfo;
 import dev.osc.engine.key.PrimaryKey;
@@ -162,9 +165,19 @@ public final class Planner {
                         estimates(source, null), findings, List.of("ALTER TABLE " + src + " " + spec.clauses() + ", ALGORITHM=INSTANT"));
             }
             Estimates estimates = estimates(source, sampleCopyRate ? sample(c, source, names, mapping) : null);
+            ReadMode.Choice reads = ReadMode.choose(c, server, config.lockingReads());
+            findings.add(reads.mode() == ReadMode.CONSISTENT
+                    ? new Finding("PLAIN_READS", Severity.INFO, "the copy and the applier read the table without row locks"
+                            + " (the server reports when a change in the binary log is visible: Binlog_snapshot_position),"
+                            + " so the application's writes never wait for osc", -1, List.of())
+                    : new Finding("LOCKING_READS", Severity.INFO, "the copy reads the table with LOCK IN SHARE MODE ("
+                            + reads.why() + "): a write to a row in the chunk being copied waits for it, up to --chunk-time",
+                            -1, List.of()));
+            findings.add(copyWorkers(c, server, target, mapping.uniqueKeysEnforcedBySource(inspector.uniqueKeys(src),
+                    inspector.uniqueKeys(tmp))));
             return new Plan(db, tableName, names, source, spec, mapping, Method.COPY,
                     "not instant (" + instantRefusal + "): shadow-table copy following the binary log, checksum, atomic swap",
-                    estimates, findings, copyStatements(src, names, spec));
+                    estimates, findings, copyStatements(src, names, spec, reads.mode()));
         } finally {
             Queries.exec(c, "DROP TEMPORARY TABLE IF EXISTS " + tmp);
         }
@@ -234,7 +247,23 @@ public final class Planner {
         return m.length() > 160 ? m.substring(0, 157) + "..." : m;
     }
 
-    private static List<String> copyStatements(String src, TableNames names, AlterSpec spec) {
+    /** How many workers the copy starts with, and why (COPY_WORKERS). */
+    private Finding copyWorkers(Connection c, ServerInfo server, TableInfo target, boolean onlyExistingUniqueKeys)
+            throws SQLException {
+        String message;
+        if (!onlyExistingUniqueKeys) {
+            message = "1 copy worker: the change adds a unique key the table does not enforce, and with several a row could"
+                    + " meet the stale copy of another whose change waits for a range still being copied";
+        } else if (config.threads() == MigrationConfig.AUTO_THREADS) {
+            CopyThreads chosen = CopyThreads.choose(c, server, target.columns().stream().anyMatch(Column::autoIncrement));
+            message = chosen.count() + (chosen.count() == 1 ? " copy worker: " : " copy workers: ") + chosen.why();
+        } else {
+            message = config.threads() + (config.threads() == 1 ? " copy worker" : " copy workers") + " (--threads)";
+        }
+        return new Finding("COPY_WORKERS", Severity.INFO, message, -1, List.of());
+    }
+
+    private static List<String> copyStatements(String src, TableNames names, AlterSpec spec, ReadMode reads) {
         String db = src.substring(0, src.indexOf('.'));
         String shadow = db + "." + Sql.quote(names.shadow());
         String old = db + "." + Sql.quote(names.old());
@@ -242,7 +271,7 @@ public final class Planner {
                 "CREATE TABLE " + shadow + " LIKE " + src,
                 "ALTER TABLE " + shadow + " " + spec.clauses(),
                 "-- follow the binary log for changes to " + src,
-                "INSERT INTO " + shadow + " (...) SELECT ... FROM " + src + " WHERE <key range> LOCK IN SHARE MODE  -- per chunk",
+                "INSERT INTO " + shadow + " (...) SELECT ... FROM " + src + " WHERE <key range>" + reads.clause() + "  -- per chunk",
                 "-- checksum both tables chunk by chunk; repair and re-check differences",
                 "LOCK TABLES " + src + " WRITE, " + old + " WRITE, " + shadow + " WRITE  -- session A",
                 "RENAME TABLE " + src + " TO " + old + ", " + shadow + " TO " + src + "  -- session B");

@@ -84,6 +84,40 @@ class PlanIT {
     }
 
     @Test
+    void aCopyPlanSaysHowItReadsTheTableAndWithHowManyWorkers() throws Exception {
+        String db = table();
+        Plan plain = new Migration(userConfig(db, "MODIFY b BIGINT").build(), MigrationListener.NONE).plan();
+        assertEquals(List.of("PLAIN_READS"), codes(plain, "READS"), plain.findings().toString());
+        assertTrue(plain.statements().stream().anyMatch(s -> s.endsWith("WHERE <key range>  -- per chunk")), plain.statements().toString());
+        Finding workers = plain.findings().stream().filter(f -> f.code().equals("COPY_WORKERS")).findFirst().orElseThrow();
+        String lockMode;
+        try (Connection c = server.connect(db)) {
+            lockMode = dev.osc.engine.db.ServerInfo.variable(c, "innodb_autoinc_lock_mode").orElseThrow();
+        }
+        // t has an AUTO_INCREMENT key: with lock mode 1 (MariaDB's default) INSERT ... SELECTs would take turns
+        assertTrue(lockMode.equals("2") ? workers.message().matches("\\d+ copy workers?: half of the server's .*")
+                : workers.message().startsWith("1 copy worker: innodb_autoinc_lock_mode=" + lockMode + " makes"),
+                workers.message());
+
+        Plan locking = new Migration(userConfig(db, "MODIFY b BIGINT").lockingReads(true).threads(3).build(),
+                MigrationListener.NONE).plan();
+        assertEquals(List.of("LOCKING_READS"), codes(locking, "READS"), locking.findings().toString());
+        assertTrue(locking.findings().stream().anyMatch(f -> f.message().contains("asked for with --locking-reads")));
+        assertTrue(locking.statements().stream().anyMatch(s -> s.endsWith("LOCK IN SHARE MODE  -- per chunk")));
+        assertTrue(locking.findings().stream().anyMatch(f -> f.message().equals("3 copy workers (--threads)")),
+                locking.findings().toString());
+
+        Plan unique = new Migration(userConfig(db, "MODIFY b BIGINT, ADD UNIQUE KEY u (b)").threads(3).build(),
+                MigrationListener.NONE).plan();
+        assertTrue(unique.findings().stream().anyMatch(f -> f.code().equals("COPY_WORKERS")
+                && f.message().startsWith("1 copy worker: the change adds a unique key")), unique.findings().toString());
+    }
+
+    private static List<String> codes(Plan plan, String ending) {
+        return plan.findings().stream().map(Finding::code).filter(c -> c.endsWith(ending)).toList();
+    }
+
+    @Test
     void methodCopyForcesTheCopyEvenWhereInstantWorks() throws Exception {
         String db = table();
         Plan plan = new Migration(userConfig(db, "ADD COLUMN c INT").allowInstant(false).build(), MigrationListener.NONE).plan();
