@@ -576,10 +576,24 @@ public final class Migration implements Controllable {
             ColumnMapping mapping = ColumnMapping.build(plan.source(), shadowInfo, plan.alter());
             key = PrimaryKey.of(mapping);
             ServerInfo server = ServerInfo.read(main);
-            // the stream's start is read before the check for prepared XA transactions: one prepared
-            // earlier changed rows that the stream will not show
-            BinlogPosition from = resume == null ? ServerInfo.binlogPosition(main) : resume.position();
-            reads = readMode(server);
+            boolean replace = onlyExistingUniqueKeys(mapping);
+            boolean replaceOverUniqueKeys = replace && new Inspector(main).uniqueKeys(shadow).size() > 1;
+            sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
+                    ? config.connection().withUtcSessions() : config.connection();
+            BinlogPosition from;
+            if (resume != null) {
+                from = resume.position();
+            } else if (ReadMode.lockingWhatever(main, server, config.lockingReads(), replaceOverUniqueKeys).isEmpty()) {
+                // for plain reads, no transaction on the table may be between its binlog write and its
+                // commit where the stream starts: it would be in neither the stream nor the copy's reads
+                from = withTablesLocked(Sql.quote(database, plan.source().name()) + " READ", "the copy's start",
+                        ServerInfo::binlogPosition);
+            } else {
+                from = ServerInfo.binlogPosition(main);
+            }
+            // checked after the stream's start is fixed: an XA transaction prepared before it changed
+            // rows that the stream will not show
+            reads = readMode(server, replaceOverUniqueKeys);
             if (settings.threads() == MigrationConfig.AUTO_THREADS) {
                 CopyThreads chosen = CopyThreads.choose(main, server,
                         shadowInfo.columns().stream().anyMatch(dev.osc.engine.inspect.Column::autoIncrement));
@@ -587,15 +601,13 @@ public final class Migration implements Controllable {
                 threadsChosen = chosen.why();
             }
             CopyStatements statements = new CopyStatements(database, plan.source().name(), names.shadow(), mapping, key,
-                    onlyExistingUniqueKeys(mapping), reads);
-            oneWorker = !onlyExistingUniqueKeys(mapping);
+                    replace, reads);
+            oneWorker = !replace;
             copier = new RowCopier(statements);
             applier = new ChangeApplier(statements, config.applyBatchKeys());
             checksummer = new Checksummer(database, plan.source().name(), names.shadow(), mapping, statements,
                     CHECKSUM_CHUNK_ROWS, ChecksumExpressions.RangeSum.of(server));
 
-            sessions = plan.source().primaryKeyColumns().stream().anyMatch(col -> col.dataType().equals("timestamp"))
-                    ? config.connection().withUtcSessions() : config.connection();
             if (resume != null) {
                 resumeFromCheckpoint(statements);
             }
@@ -665,8 +677,8 @@ public final class Migration implements Controllable {
         }
 
         /** The reads of this run ({@link ReadMode#choose}); a fall-back to locking reads is said. */
-        private ReadMode readMode(ServerInfo server) throws SQLException {
-            ReadMode.Choice choice = ReadMode.choose(main, server, config.lockingReads());
+        private ReadMode readMode(ServerInfo server, boolean replaceOverUniqueKeys) throws SQLException {
+            ReadMode.Choice choice = ReadMode.choose(main, server, config.lockingReads(), replaceOverUniqueKeys);
             if (choice.mode() == ReadMode.LOCKING && !config.lockingReads()) {
                 listener.notice("osc reads " + plan.source().name() + " with LOCK IN SHARE MODE, so writes to rows it"
                         + " copies wait for their chunk: " + choice.why());
@@ -1097,40 +1109,53 @@ public final class Migration implements Controllable {
         }
 
         private void openSnapshotsUnderLock(List<Connection> snapshots) throws Exception {
-            String src = Sql.quote(database, plan.source().name());
-            String shadow = Sql.quote(database, names.shadow());
+            withTablesLocked(Sql.quote(database, plan.source().name()) + " READ, " + Sql.quote(database, names.shadow())
+                    + " WRITE", "the checksum", lock -> {
+                        drainUnderLock(lock);
+                        for (Connection s : snapshots) {
+                            Queries.exec(s, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                        }
+                        return null;
+                    });
+        }
+
+        /** Work done while tables are locked; it throws {@link CutOver.NotCaughtUp} to try again. */
+        private interface Locked<T> {
+            T run(Connection lock) throws Exception;
+        }
+
+        /**
+         * Runs {@code work} with {@code tables} locked (LOCK TABLES), waiting at most the lock wait
+         * per attempt and trying again after growing pauses, up to --cutover-attempts times.
+         * Application writes to the source wait while the lock is held, for milliseconds.
+         */
+        private <T> T withTablesLocked(String tables, String purpose, Locked<T> work) throws Exception {
             String lastError = null;
             for (int attempt = 1; attempt <= config.cutOverAttempts(); attempt++) {
                 try (Connection lock = Connections.open(sessions)) {
                     Queries.setLockWaitTimeout(lock, config.cutOverLockWait());
                     try {
-                        Queries.exec(lock, "LOCK TABLES " + src + " READ, " + shadow + " WRITE");
+                        Queries.exec(lock, "LOCK TABLES " + tables);
                     } catch (SQLException e) {
                         lastError = e.getMessage();
-                        listener.notice("checksum could not lock " + plan.source().name() + " (attempt " + attempt + "): "
-                                + e.getMessage());
+                        listener.notice(purpose + ": could not lock " + plan.source().name() + " (attempt " + attempt
+                                + "): " + e.getMessage());
                         Thread.sleep(config.cutOverBackoff().toMillis() << Math.min(attempt - 1, 6));
                         continue;
                     }
                     try {
-                        drainUnderLock(lock);
-                        for (Connection s : snapshots) {
-                            Queries.exec(s, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                        }
+                        return work.run(lock);
                     } catch (CutOver.NotCaughtUp e) {
                         lastError = e.getMessage();
-                        listener.notice("checksum attempt " + attempt + ": " + e.getMessage() + "; trying again");
+                        listener.notice(purpose + ", attempt " + attempt + ": " + e.getMessage() + "; trying again");
                         Thread.sleep(config.cutOverBackoff().toMillis());
-                        continue;
                     } finally {
                         Queries.exec(lock, "UNLOCK TABLES");
                     }
-                    return;
                 }
             }
-            throw new OscException(OscException.Kind.FAILED, "could not lock " + plan.source().name()
-                    + " for the checksum after " + config.cutOverAttempts() + " attempts (" + lastError
-                    + "); the original table is intact");
+            throw new OscException(OscException.Kind.FAILED, "could not lock " + plan.source().name() + " for " + purpose
+                    + " after " + config.cutOverAttempts() + " attempts (" + lastError + "); the original table is intact");
         }
 
         /**

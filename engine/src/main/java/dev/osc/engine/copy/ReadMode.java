@@ -38,13 +38,41 @@ public enum ReadMode {
     /**
      * Plain reads wherever the server tells when a change in the binlog has become visible to them
      * ({@link dev.osc.engine.db.CommitHorizon}); locking reads otherwise, or when asked for.
+     *
+     * @param replaceOverUniqueKeys the copy writes with REPLACE into a table with unique keys besides
+     *                              its primary key: a chunk reading a snapshot could then replace a
+     *                              row the applier wrote after the snapshot was taken (a unique value
+     *                              that moved to a row already copied), which nothing re-applies
      */
-    public static Choice choose(java.sql.Connection c, dev.osc.engine.db.ServerInfo server, boolean lockingAsked)
-            throws java.sql.SQLException {
-        if (lockingAsked) {
-            return new Choice(LOCKING, "asked for with --locking-reads");
+    public static Choice choose(java.sql.Connection c, dev.osc.engine.db.ServerInfo server, boolean lockingAsked,
+                                boolean replaceOverUniqueKeys) throws java.sql.SQLException {
+        java.util.Optional<String> why = whyLocking(lockingAsked, replaceOverUniqueKeys);
+        if (why.isEmpty()) {
+            why = dev.osc.engine.db.CommitHorizon.unsupportedReason(c, server);
         }
-        return dev.osc.engine.db.CommitHorizon.unsupportedReason(c, server).map(why -> new Choice(LOCKING, why))
-                .orElse(new Choice(CONSISTENT, null));
+        return why.map(w -> new Choice(LOCKING, w)).orElse(new Choice(CONSISTENT, null));
+    }
+
+    /**
+     * Why a run will read with locks whatever prepared XA transactions there are, or empty when
+     * plain reads are possible (a run then checks {@link #choose} again once its stream's start is
+     * fixed).
+     */
+    public static java.util.Optional<String> lockingWhatever(java.sql.Connection c, dev.osc.engine.db.ServerInfo server,
+                                                             boolean lockingAsked, boolean replaceOverUniqueKeys)
+            throws java.sql.SQLException {
+        java.util.Optional<String> why = whyLocking(lockingAsked, replaceOverUniqueKeys);
+        return why.isPresent() ? why : dev.osc.engine.db.CommitHorizon.serverReason(c, server);
+    }
+
+    private static java.util.Optional<String> whyLocking(boolean lockingAsked, boolean replaceOverUniqueKeys) {
+        if (lockingAsked) {
+            return java.util.Optional.of("asked for with --locking-reads");
+        }
+        if (replaceOverUniqueKeys) {
+            return java.util.Optional.of("the table has unique keys besides its primary key, and a chunk that reads a"
+                    + " snapshot could replace a row whose unique value the applier has written since");
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -20,10 +20,11 @@ import java.util.Optional;
  * that end under the same lock. Every transaction up to there is visible to a read that starts
  * afterwards. MySQL has no such position, so osc reads it with locks there.
  *
- * <p>Two exceptions, which {@link #unsupportedReason} and the stream handle: with
- * {@code binlog_optimize_thread_scheduling} off, each transaction of a group commits in its own
- * thread after the position moved; and a prepared XA transaction is in the binlog long before its
- * commit, which the engine makes after the binlog write of {@code XA COMMIT}.
+ * <p>Three exceptions, which {@link #unsupportedReason}, {@link #await} and the stream handle:
+ * with {@code binlog_optimize_thread_scheduling} off, each transaction of a group commits in its
+ * own thread after the position moved; a binlog rotation moves the position to the new file before
+ * the old file's last group is committed; and a prepared XA transaction is in the binlog long
+ * before its commit, which the engine makes after the binlog write of {@code XA COMMIT}.
  */
 public final class CommitHorizon {
     private CommitHorizon() {
@@ -31,10 +32,27 @@ public final class CommitHorizon {
 
     /**
      * Why osc cannot use plain reads on this server for a run whose stream starts now, or empty
-     * when it can. A transaction prepared before the stream started changed rows the stream will
-     * never show, so any prepared XA transaction (XA RECOVER) means locking reads for this run.
+     * when it can: {@link #serverReason}, or a prepared XA transaction (XA RECOVER), which changed
+     * rows before the stream began that the stream will never show.
      */
     public static Optional<String> unsupportedReason(Connection c, ServerInfo server) throws SQLException {
+        Optional<String> why = serverReason(c, server);
+        if (why.isPresent()) {
+            return why;
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("XA RECOVER")) {
+            if (rs.next()) {
+                return Optional.of("XA transactions are prepared and not yet committed (XA RECOVER): changes they made"
+                        + " before osc started would not be in the binary log osc follows");
+            }
+        } catch (SQLException e) {
+            return Optional.of("could not list prepared XA transactions (XA RECOVER: " + e.getMessage() + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** Why this server, as it is set up, reports no horizon osc can rely on; empty when it does. */
+    public static Optional<String> serverReason(Connection c, ServerInfo server) throws SQLException {
         if (!server.mariaDb()) {
             return Optional.of(server.flavor() + " reports no binlog position that its snapshots are consistent with");
         }
@@ -47,14 +65,6 @@ public final class CommitHorizon {
         }
         if (ServerInfo.variable(c, "wsrep_on").filter(v -> v.equalsIgnoreCase("ON")).isPresent()) {
             return Optional.of("Galera (wsrep_on) commits outside the binlog group commit");
-        }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("XA RECOVER")) {
-            if (rs.next()) {
-                return Optional.of("XA transactions are prepared and not yet committed (XA RECOVER): changes they made"
-                        + " before osc started would not be in the binary log osc follows");
-            }
-        } catch (SQLException e) {
-            return Optional.of("could not list prepared XA transactions (XA RECOVER: " + e.getMessage() + ")");
         }
         return Optional.empty();
     }
@@ -78,15 +88,24 @@ public final class CommitHorizon {
     }
 
     /**
-     * Waits until every transaction up to {@code target} is visible to reads that start afterwards.
-     * The wait is the moment between a binlog write and the engine commit, so it polls briefly.
+     * Waits until every transaction up to {@code target} is visible to reads that start afterwards,
+     * as far as the horizon can tell: true when it reached {@code target} in the same binlog file.
+     * False when it moved to a later file first: a rotation reports the new file's start before the
+     * old file's last group is committed in the engine (MariaDB sets the position when it opens the
+     * new file, and a group waiting for a semi-sync acknowledgement can be rotated past), so the
+     * caller must make sure another way. The wait is the moment between a binlog write and the
+     * engine commit, so it polls briefly.
      */
-    public static void await(Connection c, BinlogPosition target, Duration timeout) throws SQLException, InterruptedException {
+    public static boolean await(Connection c, BinlogPosition target, Duration timeout) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<BinlogPosition> now = read(c);
-            if (now.isPresent() && now.get().isAtOrAfter(target)) {
-                return;
+            if (now.isPresent() && now.get().file().equals(target.file())) {
+                if (now.get().position() >= target.position()) {
+                    return true;
+                }
+            } else if (now.isPresent() && now.get().compareTo(target) > 0) {
+                return false;
             }
             if (System.nanoTime() > deadline) {
                 throw OscException.failed("the server's committed binlog position (Binlog_snapshot_position "

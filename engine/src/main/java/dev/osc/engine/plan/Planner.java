@@ -165,7 +165,9 @@ public final class Planner {
                         estimates(source, null), findings, List.of("ALTER TABLE " + src + " " + spec.clauses() + ", ALGORITHM=INSTANT"));
             }
             Estimates estimates = estimates(source, sampleCopyRate ? sample(c, source, names, mapping) : null);
-            ReadMode.Choice reads = ReadMode.choose(c, server, config.lockingReads());
+            boolean replace = mapping.uniqueKeysEnforcedBySource(inspector.uniqueKeys(src), inspector.uniqueKeys(tmp));
+            ReadMode.Choice reads = ReadMode.choose(c, server, config.lockingReads(),
+                    replace && inspector.uniqueKeys(tmp).size() > 1);
             findings.add(reads.mode() == ReadMode.CONSISTENT
                     ? new Finding("PLAIN_READS", Severity.INFO, "the copy and the applier read the table without row locks"
                             + " (the server reports when a change in the binary log is visible: Binlog_snapshot_position),"
@@ -173,8 +175,7 @@ public final class Planner {
                     : new Finding("LOCKING_READS", Severity.INFO, "the copy reads the table with LOCK IN SHARE MODE ("
                             + reads.why() + "): a write to a row in the chunk being copied waits for it, up to --chunk-time",
                             -1, List.of()));
-            findings.add(copyWorkers(c, server, target, mapping.uniqueKeysEnforcedBySource(inspector.uniqueKeys(src),
-                    inspector.uniqueKeys(tmp))));
+            findings.add(copyWorkers(c, server, target, replace));
             return new Plan(db, tableName, names, source, spec, mapping, Method.COPY,
                     "not instant (" + instantRefusal + "): shadow-table copy following the binary log, checksum, atomic swap",
                     estimates, findings, copyStatements(src, names, spec, reads.mode()));

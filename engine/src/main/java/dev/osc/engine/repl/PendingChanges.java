@@ -185,8 +185,10 @@ public final class PendingChanges {
                 applier.awaitLocks(c, batch.awaitLocks());
             }
             BinlogPosition upTo = batch.upTo();
-            if (upTo != null) {
-                CommitHorizon.await(c, upTo, WAIT);
+            if (upTo != null && !CommitHorizon.await(c, upTo, WAIT)) {
+                // the horizon moved to a later binlog file and cannot vouch for the end of the earlier
+                // one: the batch's transactions hold their rows' locks until they are committed
+                applier.awaitLocks(c, batch.keys());
             }
         }
         // the watermarks are read after that wait: a range cut later reads the changes dropped here
