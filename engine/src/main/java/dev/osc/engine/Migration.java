@@ -633,7 +633,7 @@ public final class Migration implements Controllable {
                 public Watermark handedOut() {
                     return handedOutWatermark();
                 }
-            }, c -> streamer.awaitPosition(ServerInfo.binlogPosition(c), CATCH_UP_WAIT), listener::changesApplied);
+            }, streamer, listener::changesApplied);
             startThrottler();
 
             long copyStart = System.nanoTime();

@@ -22,9 +22,10 @@ import java.util.Optional;
  *
  * <p>Three exceptions, which {@link #unsupportedReason}, {@link #await} and the stream handle:
  * with {@code binlog_optimize_thread_scheduling} off, each transaction of a group commits in its
- * own thread after the position moved; a binlog rotation moves the position to the new file before
- * the old file's last group is committed; and a prepared XA transaction is in the binlog long
- * before its commit, which the engine makes after the binlog write of {@code XA COMMIT}.
+ * own thread after the position moved; around a binlog rotation the position names the new file
+ * before the old file's last groups are committed, with offsets that are not the new file's; and a
+ * prepared XA transaction is in the binlog long before its commit, which the engine makes after the
+ * binlog write of {@code XA COMMIT}.
  */
 public final class CommitHorizon {
     private CommitHorizon() {
@@ -87,22 +88,41 @@ public final class CommitHorizon {
                 : Optional.of(new BinlogPosition(file, position));
     }
 
+    /** The binlog stream, which can tell a real transaction end from a misreported position. */
+    public interface Witness {
+        /** Where the stream has read up to. */
+        BinlogPosition position();
+
+        /** Whether a transaction the stream read ends at {@code p}, in that file and in no other. */
+        boolean isCommitEnd(BinlogPosition p);
+    }
+
     /**
      * Waits until every transaction up to {@code target} is visible to reads that start afterwards,
-     * as far as the horizon can tell: true when it reached {@code target} in the same binlog file.
-     * False when it moved to a later file first: a rotation reports the new file's start before the
-     * old file's last group is committed in the engine (MariaDB sets the position when it opens the
-     * new file, and a group waiting for a semi-sync acknowledgement can be rotated past), so the
-     * caller must make sure another way. The wait is the moment between a binlog write and the
-     * engine commit, so it polls briefly.
+     * as far as the horizon can tell: true when it reached {@code target} in the same binlog file at
+     * a position where a transaction the stream read ends. False when it cannot tell, and the caller
+     * must make sure another way: the horizon moved to a later file first, or reports a position
+     * that ends no transaction in its file. Both happen around a rotation: MariaDB sets the position
+     * to the new file's start when it opens the file, before the old file's last groups are
+     * committed in the engine (a group waiting for a semi-sync acknowledgement can be rotated past),
+     * and each of those groups then sets the offset it had in the old file, with the new file's
+     * name, until a group of the new file commits. The wait is the moment between a binlog write
+     * and the engine commit, so it polls briefly.
      */
-    public static boolean await(Connection c, BinlogPosition target, Duration timeout) throws SQLException, InterruptedException {
+    public static boolean await(Connection c, BinlogPosition target, Witness stream, Duration timeout)
+            throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<BinlogPosition> now = read(c);
             if (now.isPresent() && now.get().file().equals(target.file())) {
                 if (now.get().position() >= target.position()) {
-                    return true;
+                    if (stream.isCommitEnd(now.get())) {
+                        return true;
+                    }
+                    if (stream.position().isAtOrAfter(now.get())) {
+                        return false;
+                    }
+                    // a commit the stream has not read yet: it can tell once it has
                 }
             } else if (now.isPresent() && now.get().compareTo(target) > 0) {
                 return false;

@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * <p>A cut connection is re-established from the last transaction boundary; replaying a few
  * events twice is harmless because applying a key is idempotent.
  */
-public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutover.CutOver.Stream {
+public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutover.CutOver.Stream,
+        dev.osc.engine.db.CommitHorizon.Witness {
     private static final Logger log = LoggerFactory.getLogger(BinlogStreamer.class);
     /** XA END, COMMIT or ROLLBACK of a transaction and its XID as the binlog spells it. */
     private static final Pattern XA_STEP = Pattern.compile("\\s*XA\\s+(END|COMMIT|ROLLBACK)\\s+(.*?)\\s*;?\\s*",
@@ -79,6 +80,9 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
 
     private record Prepared(java.util.List<RowKey> keys, BinlogPosition from) {
     }
+
+    /** Where the transactions read so far end: what a horizon the server reports must be. */
+    private final TransactionEnds ends = new TransactionEnds();
     private final long serverId = ThreadLocalRandom.current().nextLong(100_000, Integer.MAX_VALUE);
 
     private volatile BinaryLogClient client;
@@ -428,6 +432,7 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
         BinlogPosition end = endOf(header);
         if (end != null) {
             safePosition = end;
+            ends.add(end);
         }
     }
 
@@ -470,12 +475,18 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
         return at;
     }
 
+    @Override
+    public boolean isCommitEnd(BinlogPosition p) {
+        return ends.isOnlyEndIn(p);
+    }
+
     /** XA transactions that changed the table, are prepared and are not yet committed or rolled back. */
     @Override
     public int preparedTransactions() {
         return prepared.size();
     }
 
+    @Override
     public BinlogPosition position() {
         return position;
     }

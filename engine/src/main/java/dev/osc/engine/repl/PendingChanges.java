@@ -5,6 +5,7 @@ import dev.osc.engine.copy.ReadMode;
 import dev.osc.engine.copy.Watermark;
 import dev.osc.engine.db.BinlogPosition;
 import dev.osc.engine.db.CommitHorizon;
+import dev.osc.engine.db.ServerInfo;
 import dev.osc.engine.key.RowKey;
 
 import java.sql.Connection;
@@ -40,18 +41,12 @@ public final class PendingChanges {
         void applied(int keys, double lagSeconds);
     }
 
-    /** The binlog stream, as far as the applier needs it: catching up with the server's present. */
-    public interface Stream {
-        /** Waits until the stream has handled every event before the server's current binlog position. */
-        void awaitPresent(Connection c) throws SQLException, InterruptedException;
-    }
-
     private final ChangeSet changes;
     private final ChangeApplier applier;
     private final ParallelWriter writer;
     private final ReadMode reads;
     private final Watermarks watermarks;
-    private final Stream stream;
+    private final BinlogStreamer stream;
     private final Listener listener;
     /** Changed keys in ranges still being copied: applied once those ranges are done. */
     private final List<RowKey> waiting = new ArrayList<>();
@@ -62,7 +57,7 @@ public final class PendingChanges {
 
     /** @param writer writes due keys in parts where the table's rows are independent; null: one transaction */
     public PendingChanges(ChangeSet changes, ChangeApplier applier, ParallelWriter writer, ReadMode reads,
-                          Watermarks watermarks, Stream stream, Listener listener) {
+                          Watermarks watermarks, BinlogStreamer stream, Listener listener) {
         this.changes = changes;
         this.applier = applier;
         this.writer = writer;
@@ -185,9 +180,9 @@ public final class PendingChanges {
                 applier.awaitLocks(c, batch.awaitLocks());
             }
             BinlogPosition upTo = batch.upTo();
-            if (upTo != null && !CommitHorizon.await(c, upTo, WAIT)) {
-                // the horizon moved to a later binlog file and cannot vouch for the end of the earlier
-                // one: the batch's transactions hold their rows' locks until they are committed
+            if (upTo != null && !CommitHorizon.await(c, upTo, stream, WAIT)) {
+                // the horizon cannot vouch for the batch (around a binlog rotation): the batch's
+                // transactions hold their rows' locks until they are committed
                 applier.awaitLocks(c, batch.keys());
             }
         }
@@ -219,7 +214,8 @@ public final class PendingChanges {
         // keys parked at an older watermark may be due now; they are applied with the rest
         releaseWaiting();
         for (int attempt = 0; attempt < 3; attempt++) {
-            stream.awaitPresent(c);
+            // catch up with the binlog: the other row's change may not be in the set yet
+            stream.awaitPosition(ServerInfo.binlogPosition(c), WAIT);
             ChangeSet.Batch all = changes.take(Integer.MAX_VALUE);
             try {
                 apply(c, all);
