@@ -39,7 +39,10 @@ final class MarkdownReport {
                 started, also on failure or Ctrl-C. `--only` picks contenders; one that is not installed is
                 reported as such (`apt-get install -y percona-toolkit sysbench`). osc runs as `./osc` starts
                 it (nice 10, the JVM's C1 compiler only, the serial GC) with its defaults; `--osc-arg` adds
-                options to its command line, `--server-option` options to the sandbox's `mariadbd`.
+                options to its command line. The sandbox runs with a 1 GB buffer pool and redo log, as a
+                production server would (the sandbox's own 16 MB redo log makes InnoDB flush pages
+                synchronously while a table is copied, which stalls every writer); `--server-option` adds
+                or overrides `mariadbd` options.
 
                 """);
         md.append("## Results\n\n");
