@@ -46,8 +46,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Swap attempts before giving up, with growing pauses between them (default: ${DEFAULT-VALUE}).")
     int cutOverAttempts;
 
-    @Option(names = "--chunk-time", defaultValue = "500ms", converter = DurationConverter.class,
-            description = "Target time per copy chunk; the chunk size follows it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--chunk-time", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Target time per copy chunk; the chunk size follows it (default: ${DEFAULT-VALUE}; longer chunks"
+                    + " copy no faster and make the application's commits slower).")
     Duration chunkTime;
 
     @Option(names = "--accept", split = ",", paramLabel = "CODE",

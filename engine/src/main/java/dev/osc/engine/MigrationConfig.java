@@ -198,7 +198,8 @@ public final class MigrationConfig {
         private Duration cutOverLockWait = Duration.ofSeconds(3);
         private int cutOverAttempts = 5;
         private Duration cutOverBackoff = Duration.ofSeconds(1);
-        private Duration chunkTime = Duration.ofMillis(500);
+        // 100 ms rather than 500: the same copy speed, half the application's p99 (docs/benchmarks.md)
+        private Duration chunkTime = Duration.ofMillis(100);
         private int initialChunkRows = 1000;
         private int maxChunkRows = 50_000;
         private int checksumRounds = 3;
