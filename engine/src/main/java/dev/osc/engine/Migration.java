@@ -832,8 +832,6 @@ public final class Migration implements Controllable {
         private void startWorkers(List<Thread> workers, AtomicReference<Throwable> failure) {
             int wanted = copyWorkers();
             workers.removeIf(w -> !w.isAlive());
-            int alive = workers.size();
-            copyThreads = Math.min(alive, wanted);
             java.util.Set<Integer> used = new java.util.HashSet<>();
             for (Thread w : workers) {
                 used.add(Integer.parseInt(w.getName().substring(w.getName().lastIndexOf('-') + 1)));
@@ -847,6 +845,8 @@ public final class Migration implements Controllable {
                     workers.add(t);
                 }
             }
+            // counted after starting, so that the first progress event shows the workers just started
+            copyThreads = Math.min(workers.size(), wanted);
         }
 
         private void copyWorker(int slot, AtomicReference<Throwable> failure) {

@@ -94,6 +94,8 @@ class ConcurrencyIT {
                 assertTrue(writers.rollbacks() > 10, "writers rolled back " + writers.rollbacks());
             }
             assertTrue(result.changesApplied() > 0, "changes were applied during the copy");
+            Progress firstCopy = rec.progress.stream().filter(p -> p.phase() == Phase.COPY).findFirst().orElseThrow();
+            assertTrue(firstCopy.copyThreads() >= 1, "the first copy progress shows the workers running: " + firstCopy);
             assertEquals(reads, result.reads(), "the test server allows consistent reads; " + rec.notices);
             // the checksum repairs what the copy and apply got wrong; here they must get nothing wrong
             assertEquals(0, result.rangesRepaired(), "the checksum had to repair the copy");

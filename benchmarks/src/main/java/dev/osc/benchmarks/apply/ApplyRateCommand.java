@@ -7,6 +7,7 @@ import dev.osc.engine.MigrationListener;
 import dev.osc.engine.MigrationResult;
 import dev.osc.engine.Phase;
 import dev.osc.engine.Progress;
+import dev.osc.benchmarks.compare.CompareCommand;
 import dev.osc.engine.sandbox.SandboxServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,7 +69,8 @@ public final class ApplyRateCommand implements Callable<Integer> {
             description = "Transactions osc applies a batch in, side by side (default: 0, osc's choice: half the server's CPUs).")
     int applyThreads;
 
-    @Option(names = "--server-option", paramLabel = "OPTION", description = "A mariadbd option for the sandbox (repeatable).")
+    @Option(names = "--server-option", paramLabel = "OPTION", description = "A mariadbd option for the sandbox (repeatable), after the comparison's"
+            + " --innodb-buffer-pool-size=1G --innodb-log-file-size=1G.")
     List<String> serverOptions = new ArrayList<>();
 
     /** One second of the run. */
@@ -85,7 +87,7 @@ public final class ApplyRateCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("osc-apply-rate");
         SandboxServer server = null;
         try {
-            server = SandboxServer.start(dir.resolve("server"), 0, port -> serverOptions);
+            server = SandboxServer.start(dir.resolve("server"), 0, port -> CompareCommand.serverSettings(serverOptions));
             String url = server.jdbcUrl();
             out.printf(Locale.ROOT, "Sandbox MariaDB on port %d; filling %,d rows ...%n", server.port(), rows);
             fill(url);

@@ -40,7 +40,8 @@ public final class BreakdownCommand implements Callable<Integer> {
     @Option(names = "--chunk", defaultValue = "10000", description = "Rows per INSERT ... SELECT (default: ${DEFAULT-VALUE}).")
     int chunk;
 
-    @Option(names = "--server-option", paramLabel = "OPTION", description = "A mariadbd option for the sandbox (repeatable).")
+    @Option(names = "--server-option", paramLabel = "OPTION", description = "A mariadbd option for the sandbox (repeatable), after the comparison's"
+            + " --innodb-buffer-pool-size=1G --innodb-log-file-size=1G.")
     List<String> serverOptions = new ArrayList<>();
 
     public static int run(String... args) {
@@ -53,7 +54,7 @@ public final class BreakdownCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("osc-breakdown");
         SandboxServer server = null;
         try {
-            server = SandboxServer.start(dir.resolve("server"), 0, port -> serverOptions);
+            server = SandboxServer.start(dir.resolve("server"), 0, port -> CompareCommand.serverSettings(serverOptions));
             DemoDatabase db = new DemoDatabase(server.jdbcUrl());
             SbTables tables = new SbTables(db);
             out.printf(Locale.ROOT, "Sandbox MariaDB (pid %d); filling %,d rows ...%n", server.pid(), rows);

@@ -75,6 +75,13 @@ public final class CompareCommand implements Callable<Integer> {
      */
     static final List<String> SERVER_SETTINGS = List.of("--innodb-buffer-pool-size=1G", "--innodb-log-file-size=1G");
 
+    /** The sandbox's mariadbd options for every benchmark: {@link #SERVER_SETTINGS}, then the user's (the last one wins). */
+    public static List<String> serverSettings(List<String> extra) {
+        List<String> all = new ArrayList<>(SERVER_SETTINGS);
+        all.addAll(extra);
+        return all;
+    }
+
     @Option(names = "--server-option", paramLabel = "OPTION",
             description = "A mariadbd option for the sandbox (repeatable), after osc's sandbox settings and "
                     + "--innodb-buffer-pool-size=1G --innodb-log-file-size=1G, e.g. --server-option=--innodb-log-file-size=16M.")
@@ -121,8 +128,7 @@ public final class CompareCommand implements Callable<Integer> {
         try {
             console.println("Starting a sandbox MariaDB in " + dir + " ...");
             console.flush();
-            List<String> mariadbd = new ArrayList<>(SERVER_SETTINGS);
-            mariadbd.addAll(serverOptions);
+            List<String> mariadbd = serverSettings(serverOptions);
             server = SandboxServer.start(dir.resolve("server"), 0, port -> mariadbd);
             console.printf("Sandbox MariaDB on 127.0.0.1:%d (pid %d).%n", server.port(), server.pid());
             DemoDatabase db = new DemoDatabase(server.jdbcUrl());
