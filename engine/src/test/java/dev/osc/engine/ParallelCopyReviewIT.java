@@ -1,13 +1,10 @@
 package dev.osc.engine;
 
 import dev.osc.testing.TestServer;
-import dev.osc.testing.TestServerExtension;
-import org.junit.jupiter.api.AfterEach;
 import dev.osc.engine.copy.ReadMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,27 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the two watermarks. With locking reads the session locks the source row; plain reads take no
  * locks there, so it holds the row in the shadow table, whose insert the copy then waits for.
  */
-@ExtendWith(TestServerExtension.class)
-class ParallelCopyReviewIT {
-    private static final String ALTER = "ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'n'";
-    private final TestServer server;
-    private final List<Migration> started = new CopyOnWriteArrayList<>();
-    private final List<Connection> sessions = new ArrayList<>();
+class ParallelCopyReviewIT extends MigrationRaceTest {
 
     ParallelCopyReviewIT(TestServer server) {
-        this.server = server;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        started.forEach(Migration::cancel);
-        for (Connection c : sessions) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the test is over
-            }
-        }
+        super(server);
     }
 
     private String table(String prefix) throws SQLException {
@@ -78,12 +58,6 @@ class ParallelCopyReviewIT {
 
     private MigrationConfig.Builder config(String db, ReadMode reads) {
         return config(db).lockingReads(reads == ReadMode.LOCKING);
-    }
-
-    private Connection session(String db) throws SQLException {
-        Connection c = server.connect(db);
-        sessions.add(c);
-        return c;
     }
 
     /**
@@ -113,13 +87,6 @@ class ParallelCopyReviewIT {
 
     /** The run started by {@link #stallCopyAt}. */
     private final List<CompletableFuture<MigrationResult>> runs = new CopyOnWriteArrayList<>();
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     /** (id, v) of every row, in id order. */
     private static List<String> idAndV(Connection c, String table) throws SQLException {

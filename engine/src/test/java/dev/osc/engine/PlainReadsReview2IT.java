@@ -2,20 +2,15 @@ package dev.osc.engine;
 
 import dev.osc.engine.copy.ReadMode;
 import dev.osc.testing.TestServer;
-import dev.osc.testing.TestServerExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,55 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tests failed while the horizon counted any position in the batch's file; it now counts only a
  * position where a transaction the stream read ends, in that file and in no other.
  */
-@ExtendWith(TestServerExtension.class)
-class PlainReadsReview2IT {
-    private static final String ALTER = "ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'n'";
-    private final TestServer server;
-    private final List<Migration> started = new CopyOnWriteArrayList<>();
-    private final List<Connection> sessions = new ArrayList<>();
+class PlainReadsReview2IT extends MigrationRaceTest {
 
     PlainReadsReview2IT(TestServer server) {
-        this.server = server;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        started.forEach(Migration::cancel);
-        for (Connection c : sessions) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the test is over
-            }
-        }
-    }
-
-    private Connection session(String db) throws SQLException {
-        Connection c = server.connect(db);
-        sessions.add(c);
-        return c;
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static boolean holds(Connection c, String sql) {
-        try {
-            return count(c, sql) > 0;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private static String global(Connection c, String variable) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@GLOBAL." + variable)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        super(server);
     }
 
     /** Binlog_snapshot_file:Binlog_snapshot_position, what CommitHorizon reads. */
@@ -110,17 +60,6 @@ class PlainReadsReview2IT {
 
     private static String fileOf(String position) {
         return position.substring(0, position.lastIndexOf(':'));
-    }
-
-    private static List<String> idAndV(Connection c, String table, String where) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, v FROM " + table + " WHERE " + where + " ORDER BY id")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1) + "=" + rs.getInt(2));
-            }
-        }
-        return out;
     }
 
     private CompletableFuture<Void> async(String db, String sql) {
@@ -242,16 +181,7 @@ class PlainReadsReview2IT {
         String waitPoint = global(admin, "rpl_semi_sync_master_wait_point");
         String noSlave = global(admin, "rpl_semi_sync_master_wait_no_slave");
         try (Connection c = server.connect(db)) {
-            Recorder.await("range 1 copied and range 2's chunk waiting at id 1500", 30, () -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return holds(c, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"
-                        + " AND trx_query LIKE '%INTO `" + db + "`.`t_osc_new`%'")
-                        && holds(c, "SELECT COUNT(*) = 100 FROM t_osc_new WHERE id <= 1000");
-            });
+            awaitRange2WaitingAt1500(c, db);
             String setUp = rotateOverAGroupThenWaitingUpdate(db, state, c, admin, "UPDATE t SET v = 999 WHERE id = 500");
             assertEquals(1, count(c, "SELECT COUNT(*) FROM t WHERE id = 500 AND v = 999"));
 

@@ -2,10 +2,7 @@ package dev.osc.engine;
 
 import dev.osc.engine.copy.ReadMode;
 import dev.osc.testing.TestServer;
-import dev.osc.testing.TestServerExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,40 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the first now shows that such tables are read with locks, the second that the applier no longer
  * trusts a horizon in a later binlog file.
  */
-@ExtendWith(TestServerExtension.class)
-class PlainReadsReviewIT {
-    private static final String ALTER = "ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'n'";
-    private final TestServer server;
-    private final List<Migration> started = new CopyOnWriteArrayList<>();
-    private final List<Connection> sessions = new ArrayList<>();
+class PlainReadsReviewIT extends MigrationRaceTest {
 
     PlainReadsReviewIT(TestServer server) {
-        this.server = server;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        started.forEach(Migration::cancel);
-        for (Connection c : sessions) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the test is over
-            }
-        }
-    }
-
-    private Connection session(String db) throws SQLException {
-        Connection c = server.connect(db);
-        sessions.add(c);
-        return c;
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        super(server);
     }
 
     /** (id, u) of every row, in id order. */
@@ -80,14 +46,6 @@ class PlainReadsReviewIT {
             }
         }
         return out;
-    }
-
-    private static boolean holds(Connection c, String sql) {
-        try {
-            return count(c, sql) > 0;
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     /**
@@ -141,17 +99,7 @@ class PlainReadsReviewIT {
         m.resume();
 
         try (Connection c = server.connect(db)) {
-            // INNODB_TRX is a cache that is refreshed only when not read for 0.1 s: poll it slower than that
-            Recorder.await("range 1 copied and range 2's chunk waiting at id 1500", 30, () -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return holds(c, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"
-                        + " AND trx_query LIKE '%INTO `" + db + "`.`t_osc_new`%'")
-                        && holds(c, "SELECT COUNT(*) = 100 FROM t_osc_new WHERE id <= 1000");
-            });
+            awaitRange2WaitingAt1500(c, db);
 
             // the unique value 1800 moves from id 1800 (range 2, being copied) to id 500 (range 1, copied)
             c.createStatement().execute("UPDATE t SET u = -1800 WHERE id = 1800");
@@ -183,13 +131,6 @@ class PlainReadsReviewIT {
             assertEquals(0, result.rangesRepaired(), "the copy/apply lost row 500; only the checksum put it back ("
                     + then + "). Notices: " + rec.notices);
             assertEquals(1, row500, then);
-        }
-    }
-
-    private static String global(Connection c, String variable) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@GLOBAL." + variable)) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 
@@ -240,16 +181,7 @@ class PlainReadsReviewIT {
         String waitPoint = global(admin, "rpl_semi_sync_master_wait_point");
         String noSlave = global(admin, "rpl_semi_sync_master_wait_no_slave");
         try (Connection c = server.connect(db)) {
-            Recorder.await("range 1 copied and range 2's chunk waiting at id 1500", 30, () -> {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return holds(c, "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"
-                        + " AND trx_query LIKE '%INTO `" + db + "`.`t_osc_new`%'")
-                        && holds(c, "SELECT COUNT(*) = 100 FROM t_osc_new WHERE id <= 1000");
-            });
+            awaitRange2WaitingAt1500(c, db);
             // osc's own state writes would be the first commit to wait for the ack (and hold LOCK_log
             // while the FLUSH needs it): hold them back for the moment
             Connection stateLock = session(db);
@@ -301,14 +233,4 @@ class PlainReadsReviewIT {
         }
     }
 
-    private static List<String> idAndV(Connection c, String table, String where) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, v FROM " + table + " WHERE " + where + " ORDER BY id")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1) + "=" + rs.getInt(2));
-            }
-        }
-        return out;
-    }
 }

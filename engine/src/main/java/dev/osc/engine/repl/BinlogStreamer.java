@@ -46,9 +46,6 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
     /** XA END, COMMIT or ROLLBACK of a transaction and its XID as the binlog spells it. */
     private static final Pattern XA_STEP = Pattern.compile("\\s*XA\\s+(END|COMMIT|ROLLBACK)\\s+(.*?)\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
-            "\\s*(BEGIN|COMMIT|ROLLBACK|XA\\s+.*|SAVEPOINT\\s+.*|RELEASE\\s+SAVEPOINT\\s+.*|ROLLBACK\\s+TO\\s+.*)\\s*;?\\s*",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     /**
      * The binlog client logs through java.util.logging; its records go to SLF4J so they follow the
@@ -257,6 +254,12 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
             }
             case QUERY -> onQuery(event.getData(), header);
             case XID, XA_PREPARE -> markSafe(header);
+            case BEGIN_LOAD_QUERY, EXECUTE_LOAD_QUERY, APPEND_BLOCK, CREATE_FILE, EXEC_LOAD, NEW_LOAD, LOAD ->
+                    throw new OscException(OscException.Kind.FAILED, "a LOAD DATA statement reached the binary log as"
+                            + " SQL text (" + type + ") while osc was following the changes of " + source.name()
+                            + " (a session whose binlog_format is STATEMENT), and the binary log does not say which rows"
+                            + " it changed. Make every session log rows (SET GLOBAL binlog_format=ROW, then reconnect"
+                            + " the application's sessions) and run osc again");
             default -> {
                 // compressed row events (MariaDB log_bin_compress) or transaction payloads (MySQL
                 // binlog_transaction_compression) would carry changes osc cannot read: never skip them
@@ -325,22 +328,39 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
             onXaStep(xa.group(1).toUpperCase(Locale.ROOT), xa.group(2).replaceAll("\\s+", " "), header);
             return;
         }
-        if (sql == null || TRANSACTION_CONTROL.matcher(sql).matches()) {
-            markSafe(header);
-            return;
+        LoggedStatement kind = sql == null ? LoggedStatement.END : LoggedStatement.of(sql);
+        switch (kind) {
+            case BEGIN, END -> {
+                markSafe(header);
+                return;
+            }
+            case SAVEPOINT -> {
+                // the transaction goes on: its keys so far are handed over at its end, with the rest
+                // (in an XA transaction, at its XA COMMIT)
+                return;
+            }
+            case DML -> throw new OscException(OscException.Kind.FAILED, "DML reached the binary log as SQL text while"
+                    + " osc was following the changes of " + source.name() + " (a session whose binlog_format is STATEMENT"
+                    + " or MIXED): it may change " + source.name() + ", directly or through a view, a trigger or a function,"
+                    + " and the binary log does not say which rows it changed. Make every session log rows (SET GLOBAL"
+                    + " binlog_format=ROW, then reconnect the application's sessions: a session keeps the format it"
+                    + " started with) and run osc again: " + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
+            default -> {
+                // a schema change or an administrative statement: see below
+            }
         }
         if (awaitedSwap != null && !swapSeen && awaitedSwap.equals(sql.strip())) {
             swapSeen = true;
             markSafe(header);
             return;
         }
-        // Any other statement naming the table is a schema change by someone else, or DML logged as
-        // a statement (binlog_format=STATEMENT in one session): osc cannot see which rows it changed.
+        // Any other statement naming the table is a schema change by someone else: osc cannot follow
+        // the table through it.
         String database = q.getDatabase() == null ? "" : q.getDatabase();
         if (!ignoreSourceDdl && namesSource(sql, database)) {
             throw new OscException(OscException.Kind.FAILED, "a statement on " + source.name()
-                    + " reached the binary log as SQL text while osc was migrating it (a schema change, or DML with"
-                    + " binlog_format=STATEMENT), so osc cannot tell which rows it changed: "
+                    + " reached the binary log as SQL text while osc was migrating it (a schema change), so osc cannot"
+                    + " tell which rows it changed: "
                     + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
         }
         markSafe(header);
