@@ -654,7 +654,7 @@ public final class Migration implements Controllable {
             catchUp();
             awaitNotThrottled("the cut-over");
             enter(Phase.CUT_OVER, "swapping " + plan.source().name() + " and " + names.shadow());
-            streamer.ignoreSourceDdl();
+            streamer.expectOwnSwap(CutOver.renameStatement(database, names));
             CutOver.Result cut = new CutOver(sessions, database, names, config.cutOverLockWait(),
                     config.cutOverAttempts(), config.cutOverBackoff(), lock -> {
                         lockCheckedAt = 0;

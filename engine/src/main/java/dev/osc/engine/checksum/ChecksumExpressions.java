@@ -19,8 +19,10 @@ public final class ChecksumExpressions {
     }
 
     /**
-     * How the rows of a range are summed up: two 32-bit or wider hashes per row, each XORed over
-     * the range, so a changed row goes unnoticed with a chance of about 2^-64.
+     * How the rows of a range are summed up: two 32-bit or wider hashes per row, each added up over
+     * the range. Added, not XORed: CRCs are linear over XOR, so the XOR of a range's CRCs depends
+     * only on the XOR of its rows, and two equal-length rows changed by the same bits, or values
+     * swapped between rows, would cancel out.
      */
     public enum RangeSum {
         /** CRC32 and CRC32C (two different polynomials) of each row: MariaDB 10.8 and later. */
@@ -44,12 +46,12 @@ public final class ChecksumExpressions {
         }
 
         /**
-         * {@code COUNT(*)} and the two XORs over {@code row} (a {@link #rowValue}). Each hash is
-         * applied to the row once: a derived column would be evaluated once per use.
+         * {@code COUNT(*)} and the two sums over {@code row} (a {@link #rowValue}), exact (DECIMAL).
+         * Each hash is applied to the row once: a derived column would be evaluated once per use.
          */
         public String selectList(String row) {
             String a = this == MD5_AND_CRC32 ? first + "(" + row + "), 16), 16, 10)" : first + "(" + row + ")";
-            return "COUNT(*), COALESCE(BIT_XOR(" + a + "), 0), COALESCE(BIT_XOR(" + second + "(" + row + ")), 0)";
+            return "COUNT(*), COALESCE(SUM(" + a + "), 0), COALESCE(SUM(" + second + "(" + row + ")), 0)";
         }
     }
 
@@ -61,7 +63,9 @@ public final class ChecksumExpressions {
     /**
      * {@code CONCAT_WS(...)} of one side's columns, normalised, and a NULL marker per column that
      * can be NULL on either side (CONCAT_WS skips NULLs, so without it {@code (NULL, 'a')} and
-     * {@code ('a', NULL)} would look alike; NOT NULL columns need none, which saves a third).
+     * {@code ('a', NULL)} would look alike; NOT NULL columns need none, which saves a third). Text
+     * goes in after its length, so that text moved across a separator ({@code ('x#', 'y')} and
+     * {@code ('x', '#y')}) does not look alike either.
      */
     public static String rowValue(ColumnMapping mapping, boolean onTarget) {
         List<String> parts = new ArrayList<>();
@@ -69,7 +73,11 @@ public final class ChecksumExpressions {
         for (ColumnMapping.Pair p : mapping.copied()) {
             Column col = onTarget ? p.target() : p.source();
             String ref = Sql.quote(col.name());
-            parts.add(p.converted() ? normalizeTo(p.target(), ref) : plain(col, ref));
+            String part = p.converted() ? normalizeTo(p.target(), ref) : plain(col, ref);
+            if (p.converted() ? normalizedAsText(p.target()) : col.isText()) {
+                parts.add("CHAR_LENGTH(" + part + ")");
+            }
+            parts.add(part);
             if (p.source().nullable() || p.target().nullable()) {
                 nulls.add("ISNULL(" + ref + ")");
             }
@@ -95,6 +103,12 @@ public final class ChecksumExpressions {
             return "CONVERT(" + ref + " USING utf8mb4)";
         }
         return ref;
+    }
+
+    /** Whether {@link #normalizeTo} compares the column as text (which may hold the separator). */
+    private static boolean normalizedAsText(Column target) {
+        return !(target.isInteger() || target.isDecimal() || target.isFloating() || target.isBinary() || target.isBit()
+                || target.isTemporal() || target.dataType().equals("year"));
     }
 
     /** A converted column, normalised by the family of its new type. */

@@ -88,7 +88,9 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
     private volatile BinlogPosition safePosition;
     private volatile Throwable failure;
     private volatile boolean closed;
-    private volatile boolean ignoreSourceDdl;
+    /** osc's own RENAME of the cut-over (or the revert's), exactly as sent; null before the cut-over. */
+    private volatile String ownSwap;
+    private volatile boolean ownSwapSeen;
     /** osc's RENAME of an earlier swap that the stream starts before (a revert), or null. */
     private volatile String awaitedSwap;
     private volatile boolean swapSeen;
@@ -292,7 +294,7 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
         }
         List<String> expected = source.columns().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
         List<String> seen = names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-        if (!expected.equals(seen) && !ignoreSourceDdl) {
+        if (!expected.equals(seen) && !ownSwapSeen) {
             if (awaitedSwap != null && !swapSeen) {
                 // logged before the swap under the earlier definition: rows of the table swapped out
                 keyIndexesByTableId.remove(d.getTableId());
@@ -357,7 +359,13 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
         // Any other statement naming the table is a schema change by someone else: osc cannot follow
         // the table through it.
         String database = q.getDatabase() == null ? "" : q.getDatabase();
-        if (!ignoreSourceDdl && namesSource(sql, database)) {
+        if (ownSwap != null && ownSwap.equals(sql.strip())) {
+            // from here on the name is the new table's; nothing after the swap is followed
+            ownSwapSeen = true;
+            markSafe(header);
+            return;
+        }
+        if (!ownSwapSeen && namesSource(sql, database)) {
             throw new OscException(OscException.Kind.FAILED, "a statement on " + source.name()
                     + " reached the binary log as SQL text while osc was migrating it (a schema change), so osc cannot"
                     + " tell which rows it changed: "
@@ -572,9 +580,13 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
         return swapSeen;
     }
 
-    /** From cut-over on, osc's own RENAME of the source appears in the stream; it is not a foreign DDL. */
-    public void ignoreSourceDdl() {
-        this.ignoreSourceDdl = true;
+    /**
+     * From the cut-over on, osc's own {@code renameStatement} may appear in the stream: that one is
+     * not a foreign schema change. Any other statement naming the table still stops the run (a
+     * TRUNCATE between two cut-over attempts would otherwise be undone by the swap).
+     */
+    public void expectOwnSwap(String renameStatement) {
+        this.ownSwap = renameStatement;
     }
 
     @Override

@@ -101,9 +101,9 @@ final class ChangeFeed implements AutoCloseable, dev.osc.engine.cutover.CutOver.
         streamer.checkHealthy();
     }
 
-    /** From the revert's own swap on, its RENAME of the table appears in the stream. */
-    void ignoreOwnSwap() {
-        streamer.ignoreSourceDdl();
+    /** From the revert's own swap on, its RENAME of the table appears in the stream: not a foreign change. */
+    void expectOwnSwap(String renameStatement) {
+        streamer.expectOwnSwap(renameStatement);
     }
 
     @Override

@@ -64,7 +64,7 @@ final class RevertRun {
             long rows = countAtOneMoment(work);
             catchUp(work);
             listener.step(RevertStep.CUT_OVER, "swapping " + old + " back in for " + table);
-            feed.ignoreOwnSwap();
+            feed.expectOwnSwap(CutOver.renameStatement(database, target.names()));
             CutOver.Result cut = new CutOver(sessions, database, target.names(), config.lockWait(), config.cutOverAttempts(),
                     config.cutOverBackoff(), lock -> {
                         requireUnchanged(lock);
