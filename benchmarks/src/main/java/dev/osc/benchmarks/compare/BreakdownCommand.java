@@ -80,7 +80,7 @@ public final class BreakdownCommand implements Callable<Integer> {
             steps.copy("binlogged, one session, into a table without AUTO_INCREMENT", ", MODIFY `id` INT NOT NULL", true, 1, false);
             steps.copy("binlogged, two sessions, into a table without AUTO_INCREMENT", ", MODIFY `id` INT NOT NULL", true, 2, false);
             // as ChecksumExpressions builds it for this table (text after its length, NOT NULL columns)
-            String row = "CONCAT_WS('#', `id`, `k`, CHAR_LENGTH(`c`), `c`, CHAR_LENGTH(`pad`), `pad`)";
+            String row = "CONCAT_WS('#', `id`, `k`, LENGTH(`c`), `c`, `pad`)";
             String oldRow = "CONCAT_WS('#', `id`, `k`, CONVERT(`c` USING utf8mb4), CONVERT(`pad` USING utf8mb4),"
                     + " CONCAT(ISNULL(`id`), ISNULL(`k`), ISNULL(`c`), ISNULL(`pad`)))";
             steps.time("checksum of one table as osc had it: MD5 and CRC32 of each row, text converted, NULL markers",

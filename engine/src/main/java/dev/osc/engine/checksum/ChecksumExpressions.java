@@ -64,18 +64,28 @@ public final class ChecksumExpressions {
      * {@code CONCAT_WS(...)} of one side's columns, normalised, and a NULL marker per column that
      * can be NULL on either side (CONCAT_WS skips NULLs, so without it {@code (NULL, 'a')} and
      * {@code ('a', NULL)} would look alike; NOT NULL columns need none, which saves a third). Text
-     * goes in after its length, so that text moved across a separator ({@code ('x#', 'y')} and
-     * {@code ('x', '#y')}) does not look alike either.
+     * goes in after its length in bytes (CHAR_LENGTH costs three times as much), so that text moved
+     * across a separator ({@code ('x#', 'y')} and {@code ('x', '#y')}) does not look alike either.
      */
     public static String rowValue(ColumnMapping mapping, boolean onTarget) {
         List<String> parts = new ArrayList<>();
         List<String> nulls = new ArrayList<>();
-        for (ColumnMapping.Pair p : mapping.copied()) {
+        List<ColumnMapping.Pair> copied = mapping.copied();
+        int lastText = -1;
+        for (int i = 0; i < copied.size(); i++) {
+            if (isText(copied.get(i), onTarget)) {
+                lastText = i;
+            }
+        }
+        for (int i = 0; i < copied.size(); i++) {
+            ColumnMapping.Pair p = copied.get(i);
             Column col = onTarget ? p.target() : p.source();
             String ref = Sql.quote(col.name());
             String part = p.converted() ? normalizeTo(p.target(), ref) : plain(col, ref);
-            if (p.converted() ? normalizedAsText(p.target()) : col.isText()) {
-                parts.add("CHAR_LENGTH(" + part + ")");
+            // the last text value needs no length: the parts after it never hold the separator,
+            // and there are as many of them in every row (NULLs show in the markers)
+            if (i < lastText && isText(p, onTarget)) {
+                parts.add("LENGTH(" + part + ")");
             }
             parts.add(part);
             if (p.source().nullable() || p.target().nullable()) {
@@ -105,7 +115,12 @@ public final class ChecksumExpressions {
         return ref;
     }
 
-    /** Whether {@link #normalizeTo} compares the column as text (which may hold the separator). */
+    /** Whether the column goes into the row as text, which may hold the separator. */
+    private static boolean isText(ColumnMapping.Pair p, boolean onTarget) {
+        return p.converted() ? normalizedAsText(p.target()) : (onTarget ? p.target() : p.source()).isText();
+    }
+
+    /** Whether {@link #normalizeTo} compares the column as text. */
     private static boolean normalizedAsText(Column target) {
         return !(target.isInteger() || target.isDecimal() || target.isFloating() || target.isBinary() || target.isBit()
                 || target.isTemporal() || target.dataType().equals("year"));
