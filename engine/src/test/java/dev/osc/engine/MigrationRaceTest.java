@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -96,5 +98,39 @@ abstract class MigrationRaceTest {
                     + " AND trx_query LIKE '%INTO `" + db + "`.`t_osc_new`%'")
                     && holds(c, "SELECT COUNT(*) = 100 FROM t_osc_new WHERE id <= 1000");
         });
+    }
+
+    /** A run started by {@link #startHeldAt1500}, and the session that holds its range 2. */
+    record Held(CompletableFuture<MigrationResult> run, Connection at1500) {
+    }
+
+    /**
+     * Starts a run with one worker and ranges of exactly 100 rows, paused; once it has created its
+     * shadow table, a session inserts the row at id 1500 into it ({@code shadowRow}: its columns and
+     * VALUES) without committing, so that range 2's chunk will wait there, and the run resumes.
+     */
+    Held startHeldAt1500(String db, Recorder rec, String shadowRow) throws Exception {
+        Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).threads(1).initialChunkRows(100)
+                .maxChunkRows(100).chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20))
+                .checkpointInterval(Duration.ofHours(1)).stateSchema("osc_st_" + db).build(), rec);
+        started.add(m);
+        m.pause();
+        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
+        Recorder.await("the run to create its shadow table and wait, paused", 60,
+                () -> rec.phase() == Phase.COPY && rec.lastThrottle().startsWith("paused"));
+        Connection at1500 = session(db);
+        at1500.setAutoCommit(false);
+        at1500.createStatement().execute("INSERT INTO t_osc_new " + shadowRow);
+        m.resume();
+        return new Held(run, at1500);
+    }
+
+    /** {@link #startHeldAt1500}, then waits until range 1 is copied and range 2's chunk waits at 1500. */
+    Held runHeldInRange2(String db, Recorder rec, String shadowRow) throws Exception {
+        Held held = startHeldAt1500(db, rec, shadowRow);
+        try (Connection c = server.connect(db)) {
+            awaitRange2WaitingAt1500(c, db);
+        }
+        return held;
     }
 }

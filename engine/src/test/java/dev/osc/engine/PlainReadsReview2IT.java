@@ -162,18 +162,9 @@ class PlainReadsReview2IT extends MigrationRaceTest {
         String db = createTables("pr2_rotate");
         String state = "osc_st_" + db;
         Recorder rec = new Recorder();
-        Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).threads(1).initialChunkRows(100)
-                .maxChunkRows(100).chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20))
-                .checkpointInterval(Duration.ofHours(1)).stateSchema(state).build(), rec);
-        started.add(m);
-        m.pause();
-        CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
-        Recorder.await("the run to create its shadow table and wait, paused", 60,
-                () -> rec.phase() == Phase.COPY && rec.lastThrottle().startsWith("paused"));
-        Connection at1500 = session(db);
-        at1500.setAutoCommit(false);
-        at1500.createStatement().execute("INSERT INTO t_osc_new (id, v) VALUES (1500, 0)");
-        m.resume();
+        Held held = startHeldAt1500(db, rec, "(id, v) VALUES (1500, 0)");
+        CompletableFuture<MigrationResult> run = held.run();
+        Connection at1500 = held.at1500();
 
         Connection admin = session(db);
         String enabled = global(admin, "rpl_semi_sync_master_enabled");

@@ -43,26 +43,6 @@ class PlainReadsReview3IT extends MigrationRaceTest {
         return db;
     }
 
-    /** Starts a run whose range 2 waits at id 1500 (an uncommitted shadow row); returns that session. */
-    private Connection runHeldInRange2(String db, Recorder rec, CompletableFuture<MigrationResult>[] run) throws Exception {
-        Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).threads(1).initialChunkRows(100)
-                .maxChunkRows(100).chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20))
-                .checkpointInterval(Duration.ofHours(1)).stateSchema("osc_st_" + db).build(), rec);
-        started.add(m);
-        m.pause();
-        run[0] = CompletableFuture.supplyAsync(m::execute);
-        Recorder.await("the run to create its shadow table and wait, paused", 60,
-                () -> rec.phase() == Phase.COPY && rec.lastThrottle().startsWith("paused"));
-        Connection at1500 = session(db);
-        at1500.setAutoCommit(false);
-        at1500.createStatement().execute("INSERT INTO t_osc_new (id, v) VALUES (1500, 0)");
-        m.resume();
-        try (Connection c = server.connect(db)) {
-            awaitRange2WaitingAt1500(c, db);
-        }
-        return at1500;
-    }
-
     /**
      * A SAVEPOINT inside a transaction is written to the binlog as a Query event "SAVEPOINT `s`" in
      * the middle of the transaction; it does not end the transaction. An XA transaction's keys,
@@ -79,9 +59,8 @@ class PlainReadsReview3IT extends MigrationRaceTest {
     void anXaTransactionsChangeBeforeASavepointIsAppliedOnlyOnceCommitted() throws Exception {
         String db = createTable("pr3_xasp");
         Recorder rec = new Recorder();
-        @SuppressWarnings("unchecked")
-        CompletableFuture<MigrationResult>[] run = new CompletableFuture[1];
-        Connection at1500 = runHeldInRange2(db, rec, run);
+        Held held = runHeldInRange2(db, rec, "(id, v) VALUES (1500, 0)");
+        Connection at1500 = held.at1500();
         try (Connection c = server.connect(db)) {
             Statement x = session(db).createStatement();
             x.execute("XA START 'sp1'");
@@ -98,7 +77,7 @@ class PlainReadsReview3IT extends MigrationRaceTest {
             List<String> shadow = idAndV(c, "t_osc_new", "id IN (500, 600)");
             at1500.rollback();
 
-            MigrationResult result = run[0].get(120, TimeUnit.SECONDS);
+            MigrationResult result = held.run().get(120, TimeUnit.SECONDS);
             assertEquals(ReadMode.CONSISTENT, result.reads());
             List<String> expected = idAndV(c, "`" + result.plan().names().old() + "`", "1 = 1");
             List<String> actual = idAndV(c, "t", "1 = 1");
@@ -182,11 +161,10 @@ class PlainReadsReview3IT extends MigrationRaceTest {
     void primaryKeyMovesAcrossTheRangeBeingCopiedAreApplied() throws Exception {
         String db = createTable("pr3_moves");
         Recorder rec = new Recorder();
-        @SuppressWarnings("unchecked")
-        CompletableFuture<MigrationResult>[] run = new CompletableFuture[1];
         Connection at2500 = session(db);
         at2500.setAutoCommit(false);
-        Connection at1500 = runHeldInRange2(db, rec, run);
+        Held held = runHeldInRange2(db, rec, "(id, v) VALUES (1500, 0)");
+        Connection at1500 = held.at1500();
         at2500.createStatement().execute("INSERT INTO t_osc_new (id, v) VALUES (2500, 0)");
         try (Connection c = server.connect(db)) {
             Statement s = c.createStatement();
@@ -221,7 +199,7 @@ class PlainReadsReview3IT extends MigrationRaceTest {
             List<String> shadow = idAndV(c, "t_osc_new", where);
             at2500.rollback();
 
-            MigrationResult result = run[0].get(120, TimeUnit.SECONDS);
+            MigrationResult result = held.run().get(120, TimeUnit.SECONDS);
             assertEquals(ReadMode.CONSISTENT, result.reads());
             List<String> expected = idAndV(c, "`" + result.plan().names().old() + "`", "1 = 1");
             List<String> actual = idAndV(c, "t", "1 = 1");

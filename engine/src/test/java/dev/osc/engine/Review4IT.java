@@ -57,27 +57,6 @@ class Review4IT extends MigrationRaceTest {
         return db;
     }
 
-    /** Starts a run whose range 2 waits at id 1500 (an uncommitted shadow row); returns that session. */
-    private Connection runHeldInRange2(String db, Recorder rec, CompletableFuture<MigrationResult>[] run,
-                                       String shadowRowAt1500) throws Exception {
-        Migration m = new Migration(MigrationFixture.config(server, db, "t", ALTER).threads(1).initialChunkRows(100)
-                .maxChunkRows(100).chunkTime(Duration.ofSeconds(10)).throttleInterval(Duration.ofMillis(20))
-                .checkpointInterval(Duration.ofHours(1)).stateSchema("osc_st_" + db).build(), rec);
-        started.add(m);
-        m.pause();
-        run[0] = CompletableFuture.supplyAsync(m::execute);
-        Recorder.await("the run to create its shadow table and wait, paused", 60,
-                () -> rec.phase() == Phase.COPY && rec.lastThrottle().startsWith("paused"));
-        Connection at1500 = session(db);
-        at1500.setAutoCommit(false);
-        at1500.createStatement().execute("INSERT INTO t_osc_new " + shadowRowAt1500);
-        m.resume();
-        try (Connection c = server.connect(db)) {
-            awaitRange2WaitingAt1500(c, db);
-        }
-        return at1500;
-    }
-
     /** Runs {@code sql} on the source in a session that does not write the binlog: osc never hears of it. */
     private void unlogged(String db, String... sql) throws SQLException {
         try (Connection c = server.connect(db); Statement s = c.createStatement()) {
@@ -97,12 +76,11 @@ class Review4IT extends MigrationRaceTest {
     private List<List<String>> swapAfterUnloggedChange(String db, String shadowRowAt1500, int[] repaired,
                                                        String... change) throws Exception {
         Recorder rec = new Recorder();
-        @SuppressWarnings("unchecked")
-        CompletableFuture<MigrationResult>[] run = new CompletableFuture[1];
-        Connection at1500 = runHeldInRange2(db, rec, run, shadowRowAt1500);
+        Held held = runHeldInRange2(db, rec, shadowRowAt1500);
+        Connection at1500 = held.at1500();
         unlogged(db, change);
         at1500.rollback();
-        MigrationResult result = run[0].get(120, TimeUnit.SECONDS);
+        MigrationResult result = held.run().get(120, TimeUnit.SECONDS);
         repaired[0] = result.rangesRepaired();
         try (Connection c = server.connect(db)) {
             List<String> old = MigrationFixture.rows(c, db, result.plan().names().old());
