@@ -46,6 +46,9 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
     /** XA END, COMMIT or ROLLBACK of a transaction and its XID as the binlog spells it. */
     private static final Pattern XA_STEP = Pattern.compile("\\s*XA\\s+(END|COMMIT|ROLLBACK)\\s+(.*?)\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    /** How to fix a run stopped by changes logged as SQL text. */
+    private static final String LOG_ROWS = " Make every session log rows (SET GLOBAL binlog_format=ROW, then reconnect the"
+            + " application's sessions: a session keeps the format it started with) and run osc again";
 
     /**
      * The binlog client logs through java.util.logging; its records go to SLF4J so they follow the
@@ -260,8 +263,7 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
                     throw new OscException(OscException.Kind.FAILED, "a LOAD DATA statement reached the binary log as"
                             + " SQL text (" + type + ") while osc was following the changes of " + source.name()
                             + " (a session whose binlog_format is STATEMENT), and the binary log does not say which rows"
-                            + " it changed. Make every session log rows (SET GLOBAL binlog_format=ROW, then reconnect"
-                            + " the application's sessions) and run osc again");
+                            + " it changed." + LOG_ROWS);
             default -> {
                 // compressed row events (MariaDB log_bin_compress) or transaction payloads (MySQL
                 // binlog_transaction_compression) would carry changes osc cannot read: never skip them
@@ -344,9 +346,8 @@ public final class BinlogStreamer implements AutoCloseable, dev.osc.engine.cutov
             case DML -> throw new OscException(OscException.Kind.FAILED, "DML reached the binary log as SQL text while"
                     + " osc was following the changes of " + source.name() + " (a session whose binlog_format is STATEMENT"
                     + " or MIXED): it may change " + source.name() + ", directly or through a view, a trigger or a function,"
-                    + " and the binary log does not say which rows it changed. Make every session log rows (SET GLOBAL"
-                    + " binlog_format=ROW, then reconnect the application's sessions: a session keeps the format it"
-                    + " started with) and run osc again: " + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
+                    + " and the binary log does not say which rows it changed." + LOG_ROWS + ": "
+                    + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql));
             default -> {
                 // a schema change or an administrative statement: see below
             }
