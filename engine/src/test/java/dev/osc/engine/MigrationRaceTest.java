@@ -133,4 +133,21 @@ abstract class MigrationRaceTest {
         }
         return held;
     }
+
+    /** The primary's semi-sync settings, which the rotation tests change and put back. */
+    record SemiSync(String enabled, String timeout, String waitPoint, String noSlave) {
+        static SemiSync read(Connection c) throws SQLException {
+            return new SemiSync(global(c, "rpl_semi_sync_master_enabled"), global(c, "rpl_semi_sync_master_timeout"),
+                    global(c, "rpl_semi_sync_master_wait_point"), global(c, "rpl_semi_sync_master_wait_no_slave"));
+        }
+
+        void restore(Connection c) throws SQLException {
+            try (Statement a = c.createStatement()) {
+                a.execute("SET GLOBAL rpl_semi_sync_master_enabled = " + enabled);
+                a.execute("SET GLOBAL rpl_semi_sync_master_timeout = " + timeout);
+                a.execute("SET GLOBAL rpl_semi_sync_master_wait_point = " + waitPoint);
+                a.execute("SET GLOBAL rpl_semi_sync_master_wait_no_slave = " + noSlave);
+            }
+        }
+    }
 }

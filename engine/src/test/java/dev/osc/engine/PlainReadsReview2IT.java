@@ -119,15 +119,6 @@ class PlainReadsReview2IT extends MigrationRaceTest {
         return setUp;
     }
 
-    private void restore(Connection admin, String enabled, String timeout, String waitPoint, String noSlave)
-            throws SQLException {
-        Statement a = admin.createStatement();
-        a.execute("SET GLOBAL rpl_semi_sync_master_enabled = " + enabled);
-        a.execute("SET GLOBAL rpl_semi_sync_master_timeout = " + timeout);
-        a.execute("SET GLOBAL rpl_semi_sync_master_wait_point = " + waitPoint);
-        a.execute("SET GLOBAL rpl_semi_sync_master_wait_no_slave = " + noSlave);
-    }
-
     private String createTables(String prefix) throws SQLException {
         String db = server.createDatabase(prefix);
         server.exec(db, "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)",
@@ -167,10 +158,7 @@ class PlainReadsReview2IT extends MigrationRaceTest {
         Connection at1500 = held.at1500();
 
         Connection admin = session(db);
-        String enabled = global(admin, "rpl_semi_sync_master_enabled");
-        String timeout = global(admin, "rpl_semi_sync_master_timeout");
-        String waitPoint = global(admin, "rpl_semi_sync_master_wait_point");
-        String noSlave = global(admin, "rpl_semi_sync_master_wait_no_slave");
+        SemiSync semiSync = SemiSync.read(admin);
         try (Connection c = server.connect(db)) {
             awaitRange2WaitingAt1500(c, db);
             String setUp = rotateOverAGroupThenWaitingUpdate(db, state, c, admin, "UPDATE t SET v = 999 WHERE id = 500");
@@ -190,7 +178,7 @@ class PlainReadsReview2IT extends MigrationRaceTest {
                     + " 500 after T2 committed: " + shadow500 + ". " + setUp + ". Notices: " + rec.notices);
             assertEquals(List.of("500=999"), shadow500, setUp);
         } finally {
-            restore(admin, enabled, timeout, waitPoint, noSlave);
+            semiSync.restore(admin);
         }
     }
 
@@ -217,10 +205,7 @@ class PlainReadsReview2IT extends MigrationRaceTest {
         Recorder.await("the copy and checksum", 60, () -> rec.phase() == Phase.WAITING_FOR_CUTOVER);
 
         Connection admin = session(db);
-        String enabled = global(admin, "rpl_semi_sync_master_enabled");
-        String timeout = global(admin, "rpl_semi_sync_master_timeout");
-        String waitPoint = global(admin, "rpl_semi_sync_master_wait_point");
-        String noSlave = global(admin, "rpl_semi_sync_master_wait_no_slave");
+        SemiSync semiSync = SemiSync.read(admin);
         try (Connection c = server.connect(db)) {
             String setUp = rotateOverAGroupThenWaitingUpdate(db, state, c, admin, "UPDATE t SET v = 999 WHERE id = 500");
             assertEquals(1, count(c, "SELECT COUNT(*) FROM t WHERE id = 500 AND v = 999"));
@@ -236,7 +221,7 @@ class PlainReadsReview2IT extends MigrationRaceTest {
             assertTrue(before.equals(after), () -> "the swapped-in table lost T2's change (shadow row 500 before the"
                     + " cut-over: " + shadow500 + "); " + setUp + ": " + MigrationFixture.difference(before, after));
         } finally {
-            restore(admin, enabled, timeout, waitPoint, noSlave);
+            semiSync.restore(admin);
         }
     }
 }

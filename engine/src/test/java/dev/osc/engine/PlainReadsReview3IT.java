@@ -230,68 +230,43 @@ class PlainReadsReview3IT extends MigrationRaceTest {
                 .maxChunkRows(20).chunkTime(Duration.ofMillis(10)).throttleInterval(Duration.ofMillis(20))
                 .checkpointInterval(Duration.ofMillis(500)).stateSchema("osc_st_" + db).build(), rec);
         started.add(m);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            java.util.Random r = new java.util.Random(42);
-            try (Connection w = server.connect(db)) {
-                w.setAutoCommit(false);
-                Statement s = w.createStatement();
-                while (!stop.get()) {
-                    try {
-                        for (int n = 1 + r.nextInt(3); n > 0; n--) {
-                            int a = r.nextInt(400);
-                            String b = "k" + r.nextInt(10) + (r.nextBoolean() ? "x" : "Y");
-                            switch (r.nextInt(6)) {
-                                case 0 -> s.execute("UPDATE t SET a = " + r.nextInt(400) + ", b = UPPER(b)"
-                                        + " WHERE a = " + a + " AND b = '" + b + "'");
-                                case 1 -> s.execute("UPDATE t SET a = a + 37 WHERE a = " + a + " ORDER BY b LIMIT 1");
-                                case 2 -> {
-                                    s.execute("DELETE FROM t WHERE a = " + a + " AND b = '" + b + "'");
-                                    s.execute("INSERT IGNORE INTO t VALUES (" + a + ", '" + b + "', " + r.nextInt() + ")");
-                                }
-                                case 3 -> s.execute("SAVEPOINT s" + n);
-                                case 4 -> s.execute("INSERT IGNORE INTO t VALUES (" + r.nextInt(450) + ", 'n"
-                                        + r.nextInt(1000) + "', 1)");
-                                default -> s.execute("UPDATE t SET v = v + 1 WHERE a = " + a);
-                            }
+        Writers writers = Writers.start(server, db, 1, 42, null, (w, r, tables) -> {
+            try (Statement s = w.createStatement()) {
+                for (int n = 1 + r.nextInt(3); n > 0; n--) {
+                    int a = r.nextInt(400);
+                    String b = "k" + r.nextInt(10) + (r.nextBoolean() ? "x" : "Y");
+                    switch (r.nextInt(6)) {
+                        case 0 -> s.execute("UPDATE t SET a = " + r.nextInt(400) + ", b = UPPER(b)"
+                                + " WHERE a = " + a + " AND b = '" + b + "'");
+                        case 1 -> s.execute("UPDATE t SET a = a + 37 WHERE a = " + a + " ORDER BY b LIMIT 1");
+                        case 2 -> {
+                            s.execute("DELETE FROM t WHERE a = " + a + " AND b = '" + b + "'");
+                            s.execute("INSERT IGNORE INTO t VALUES (" + a + ", '" + b + "', " + r.nextInt() + ")");
                         }
-                        if (r.nextInt(8) == 0) {
-                            w.rollback();
-                        } else {
-                            w.commit();
-                            commits.incrementAndGet();
-                        }
-                    } catch (SQLException e) {
-                        w.rollback();
-                        if (e.getErrorCode() != 1213 && e.getErrorCode() != 1205 && e.getErrorCode() != 1062) {
-                            throw e;
-                        }
+                        case 3 -> s.execute("SAVEPOINT s" + n);
+                        case 4 -> s.execute("INSERT IGNORE INTO t VALUES (" + r.nextInt(450) + ", 'n"
+                                + r.nextInt(1000) + "', 1)");
+                        default -> s.execute("UPDATE t SET v = v + 1 WHERE a = " + a);
                     }
                 }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
             }
         });
-        try {
+        try (writers) {
             Thread.sleep(300);
             CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
             Recorder.await("the checksum to start", 120, () -> rec.phases.contains(Phase.CHECKSUM) || run.isDone());
-            stop.set(true);
-            writer.get(30, TimeUnit.SECONDS);
+            writers.close();
             MigrationResult result = run.get(120, TimeUnit.SECONDS);
             assertEquals(ReadMode.CONSISTENT, result.reads());
-            assertTrue(commits.get() > 50, "the application committed only " + commits.get());
+            assertTrue(writers.commits() > 50, "the application committed only " + writers.commits());
             try (Connection c = server.connect(db)) {
                 List<String> expected = MigrationFixture.rows(c, db, result.plan().names().old());
                 List<String> actual = MigrationFixture.rows(c, db, "t").stream()
                         .map(row -> row.substring(0, row.lastIndexOf('|'))).toList();
                 assertTrue(expected.equals(actual), () -> MigrationFixture.difference(expected, actual));
             }
-            assertEquals(0, result.rangesRepaired(), "the checksum had to repair; " + commits.get() + " commits, "
+            assertEquals(0, result.rangesRepaired(), "the checksum had to repair; " + writers.commits() + " commits, "
                     + rec.chunks.size() + " chunks. " + rec.notices);
-        } finally {
-            stop.set(true);
         }
     }
 

@@ -167,10 +167,7 @@ class PlainReadsReviewIT extends MigrationRaceTest {
         Connection at1500 = held.at1500();
 
         Connection admin = session(db);
-        String enabled = global(admin, "rpl_semi_sync_master_enabled");
-        String timeout = global(admin, "rpl_semi_sync_master_timeout");
-        String waitPoint = global(admin, "rpl_semi_sync_master_wait_point");
-        String noSlave = global(admin, "rpl_semi_sync_master_wait_no_slave");
+        SemiSync semiSync = SemiSync.read(admin);
         try (Connection c = server.connect(db)) {
             awaitRange2WaitingAt1500(c, db);
             // osc's own state writes would be the first commit to wait for the ack (and hold LOCK_log
@@ -197,7 +194,7 @@ class PlainReadsReviewIT extends MigrationRaceTest {
             a.execute("FLUSH BINARY LOGS");
             update.get(30, TimeUnit.SECONDS);
             long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-            a.execute("SET GLOBAL rpl_semi_sync_master_enabled = " + enabled);
+            a.execute("SET GLOBAL rpl_semi_sync_master_enabled = " + semiSync.enabled());
             stateLock.createStatement().execute("UNLOCK TABLES");
             assertEquals(1, count(c, "SELECT COUNT(*) FROM t WHERE id = 500 AND v = 999"));
 
@@ -216,11 +213,7 @@ class PlainReadsReviewIT extends MigrationRaceTest {
                     + ". Notices: " + rec.notices);
             assertEquals(List.of("500=999"), shadow500);
         } finally {
-            Statement a = admin.createStatement();
-            a.execute("SET GLOBAL rpl_semi_sync_master_enabled = " + enabled);
-            a.execute("SET GLOBAL rpl_semi_sync_master_timeout = " + timeout);
-            a.execute("SET GLOBAL rpl_semi_sync_master_wait_point = " + waitPoint);
-            a.execute("SET GLOBAL rpl_semi_sync_master_wait_no_slave = " + noSlave);
+            semiSync.restore(admin);
         }
     }
 

@@ -502,49 +502,32 @@ class Review4IT extends MigrationRaceTest {
                 .throttleInterval(Duration.ofMillis(20)).checkpointInterval(Duration.ofMillis(500))
                 .stateSchema("osc_st_" + db).build(), rec);
         started.add(m);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong commits = new AtomicLong();
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            Random r = new Random(7);
-            try (Connection w = server.connect(db)) {
-                w.setAutoCommit(false);
-                while (!stop.get()) {
-                    int i = 1 + r.nextInt(20000);
-                    byte[] b = {(byte) (i >> 8), (byte) i, 0, 0};
-                    String sql = switch (r.nextInt(5)) {
-                        case 0 -> "UPDATE t SET v = v + 1 WHERE b = ?";
-                        case 1 -> "UPDATE t SET ts = ts + INTERVAL " + (1 + r.nextInt(3)) + " MICROSECOND WHERE b = ?";
-                        case 2 -> "UPDATE t SET d = d + " + (r.nextBoolean() ? "17" : "-17") + " WHERE b = ?";
-                        case 3 -> "UPDATE t SET b = CONCAT(SUBSTRING(b, 1, 2), CHAR(" + r.nextInt(3) + "), CHAR(0))"
-                                + " WHERE b = ?";
-                        default -> "DELETE FROM t WHERE b = ?";
-                    };
-                    try (PreparedStatement ps = w.prepareStatement(sql)) {
-                        ps.setBytes(1, b);
-                        ps.executeUpdate();
-                        if (sql.startsWith("DELETE") && r.nextBoolean()) {
-                            try (PreparedStatement ins = w.prepareStatement("INSERT IGNORE INTO t VALUES (?, ?, ?, ?)")) {
-                                ins.setBigDecimal(1, new java.math.BigDecimal(r.nextInt(60) + ".50"));
-                                ins.setString(2, "2024-03-01 10:00:00." + String.format("%06d", r.nextInt(20)));
-                                ins.setBytes(3, b);
-                                ins.setInt(4, -i);
-                                ins.executeUpdate();
-                            }
-                        }
-                        w.commit();
-                        commits.incrementAndGet();
-                    } catch (SQLException e) {
-                        w.rollback();
-                        if (e.getErrorCode() != 1213 && e.getErrorCode() != 1205 && e.getErrorCode() != 1062) {
-                            throw e;
-                        }
+        Writers writers = Writers.start(server, db, 1, 7, null, (w, r, tables) -> {
+            int i = 1 + r.nextInt(20000);
+            byte[] b = {(byte) (i >> 8), (byte) i, 0, 0};
+            String sql = switch (r.nextInt(5)) {
+                case 0 -> "UPDATE t SET v = v + 1 WHERE b = ?";
+                case 1 -> "UPDATE t SET ts = ts + INTERVAL " + (1 + r.nextInt(3)) + " MICROSECOND WHERE b = ?";
+                case 2 -> "UPDATE t SET d = d + " + (r.nextBoolean() ? "17" : "-17") + " WHERE b = ?";
+                case 3 -> "UPDATE t SET b = CONCAT(SUBSTRING(b, 1, 2), CHAR(" + r.nextInt(3) + "), CHAR(0))"
+                        + " WHERE b = ?";
+                default -> "DELETE FROM t WHERE b = ?";
+            };
+            try (PreparedStatement ps = w.prepareStatement(sql)) {
+                ps.setBytes(1, b);
+                ps.executeUpdate();
+                if (sql.startsWith("DELETE") && r.nextBoolean()) {
+                    try (PreparedStatement ins = w.prepareStatement("INSERT IGNORE INTO t VALUES (?, ?, ?, ?)")) {
+                        ins.setBigDecimal(1, new java.math.BigDecimal(r.nextInt(60) + ".50"));
+                        ins.setString(2, "2024-03-01 10:00:00." + String.format("%06d", r.nextInt(20)));
+                        ins.setBytes(3, b);
+                        ins.setInt(4, -i);
+                        ins.executeUpdate();
                     }
                 }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
             }
         });
-        try {
+        try (writers) {
             Thread.sleep(300);
             CompletableFuture<MigrationResult> run = CompletableFuture.supplyAsync(m::execute);
             // hold the run back twice for a moment, so that batches of several hundred keys reach
@@ -557,20 +540,17 @@ class Review4IT extends MigrationRaceTest {
                 m.resume();
             }
             Recorder.await("the checksum to start", 120, () -> rec.phases.contains(Phase.CHECKSUM) || run.isDone());
-            stop.set(true);
-            writer.get(30, TimeUnit.SECONDS);
+            writers.close();
             MigrationResult result = run.get(120, TimeUnit.SECONDS);
-            assertTrue(commits.get() > 500, "the application committed only " + commits.get());
+            assertTrue(writers.commits() > 500, "the application committed only " + writers.commits());
             assertTrue(rec.phases.contains(Phase.CHECKSUM));
             try (Connection c = server.connect(db)) {
                 List<String> expected = MigrationFixture.rows(c, db, result.plan().names().old());
                 List<String> actual = rowsWithoutNote(c, db, "t");
                 assertTrue(expected.equals(actual), () -> MigrationFixture.difference(expected, actual));
             }
-            assertEquals(0, result.rangesRepaired(), "the checksum had to repair; " + commits.get() + " commits. "
+            assertEquals(0, result.rangesRepaired(), "the checksum had to repair; " + writers.commits() + " commits. "
                     + rec.notices);
-        } finally {
-            stop.set(true);
         }
     }
 }
