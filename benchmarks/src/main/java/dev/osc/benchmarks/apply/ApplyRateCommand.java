@@ -7,16 +7,13 @@ import dev.osc.engine.MigrationListener;
 import dev.osc.engine.MigrationResult;
 import dev.osc.engine.Phase;
 import dev.osc.engine.Progress;
-import dev.osc.benchmarks.compare.CompareCommand;
+import dev.osc.benchmarks.compare.ScratchSandbox;
 import dev.osc.engine.sandbox.SandboxServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,7 +29,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * {@code apply-rate}: whether osc's applier keeps up with a sustained write load. On a throwaway
@@ -84,10 +79,8 @@ public final class ApplyRateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = new PrintWriter(System.out, true);
-        Path dir = Files.createTempDirectory("osc-apply-rate");
-        SandboxServer server = null;
-        try {
-            server = SandboxServer.start(dir.resolve("server"), 0, port -> CompareCommand.serverSettings(serverOptions));
+        try (ScratchSandbox sandbox = ScratchSandbox.start("apply-rate", serverOptions)) {
+            SandboxServer server = sandbox.server();
             String url = server.jdbcUrl();
             out.printf(Locale.ROOT, "Sandbox MariaDB on port %d; filling %,d rows ...%n", server.port(), rows);
             fill(url);
@@ -142,17 +135,6 @@ public final class ApplyRateCommand implements Callable<Integer> {
 
             report(out, samples, loadRows, (stopped - start) / 1e9, drain, worstApplyLag.get(), load.errors(), check);
             return check.startsWith("ok") ? 0 : 1;
-        } finally {
-            if (server != null) {
-                server.stop();
-            }
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                System.err.println("apply-rate: could not remove " + dir + ": " + e.getMessage());
-            }
         }
     }
 

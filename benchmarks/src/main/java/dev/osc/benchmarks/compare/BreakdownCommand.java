@@ -14,11 +14,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code breakdown}: where the time of a copying schema change goes on this machine, measured with
@@ -51,10 +49,8 @@ public final class BreakdownCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = new PrintWriter(System.out, true);
-        Path dir = Files.createTempDirectory("osc-breakdown");
-        SandboxServer server = null;
-        try {
-            server = SandboxServer.start(dir.resolve("server"), 0, port -> CompareCommand.serverSettings(serverOptions));
+        try (ScratchSandbox sandbox = ScratchSandbox.start("breakdown", serverOptions)) {
+            SandboxServer server = sandbox.server();
             DemoDatabase db = new DemoDatabase(server.jdbcUrl());
             SbTables tables = new SbTables(db);
             out.printf(Locale.ROOT, "Sandbox MariaDB (pid %d); filling %,d rows ...%n", server.pid(), rows);
@@ -90,17 +86,6 @@ public final class BreakdownCommand implements Callable<Integer> {
                     c -> query(c, "SELECT " + dev.osc.engine.checksum.ChecksumExpressions.RangeSum.CRC32_AND_CRC32C.selectList(row)
                             + " FROM " + SOURCE), c -> { });
             return 0;
-        } finally {
-            if (server != null) {
-                server.stop();
-            }
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                System.err.println("breakdown: could not remove " + dir + ": " + e.getMessage());
-            }
         }
     }
 
