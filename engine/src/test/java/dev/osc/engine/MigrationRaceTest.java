@@ -43,6 +43,16 @@ abstract class MigrationRaceTest {
         }
     }
 
+    /** A new database with table t (id INT primary key, v INT): ids and values 10, 20, ..., 4000. */
+    String createTable(String prefix) throws SQLException {
+        String db = server.createDatabase(prefix);
+        server.exec(db, "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)");
+        try (Connection c = server.connect(db)) {
+            MigrationFixture.fill(c, "INSERT INTO t VALUES (?, ?)", 400, i -> new Object[] {i * 10, i * 10});
+        }
+        return db;
+    }
+
     Connection session(String db) throws SQLException {
         Connection c = server.connect(db);
         sessions.add(c);

@@ -34,15 +34,6 @@ class PlainReadsReview3IT extends MigrationRaceTest {
         super(server);
     }
 
-    private String createTable(String prefix) throws SQLException {
-        String db = server.createDatabase(prefix);
-        server.exec(db, "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)");
-        try (Connection c = server.connect(db)) {
-            MigrationFixture.fill(c, "INSERT INTO t VALUES (?, ?)", 400, i -> new Object[] {i * 10, i * 10});
-        }
-        return db;
-    }
-
     /**
      * A SAVEPOINT inside a transaction is written to the binlog as a Query event "SAVEPOINT `s`" in
      * the middle of the transaction; it does not end the transaction. An XA transaction's keys,

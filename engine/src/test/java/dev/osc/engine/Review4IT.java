@@ -48,15 +48,6 @@ class Review4IT extends MigrationRaceTest {
         super(server);
     }
 
-    private String createTable(String prefix) throws SQLException {
-        String db = server.createDatabase(prefix);
-        server.exec(db, "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)");
-        try (Connection c = server.connect(db)) {
-            MigrationFixture.fill(c, "INSERT INTO t VALUES (?, ?)", 400, i -> new Object[] {i * 10, i * 10});
-        }
-        return db;
-    }
-
     /** Runs {@code sql} on the source in a session that does not write the binlog: osc never hears of it. */
     private void unlogged(String db, String... sql) throws SQLException {
         try (Connection c = server.connect(db); Statement s = c.createStatement()) {
